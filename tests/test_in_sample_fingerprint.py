@@ -154,3 +154,84 @@ def test_fine_tune_keeps_the_starting_models_fingerprints(tmp_path):
     record = training_record(x, np.arange(3, 6), inherited=starting_rows(start),
                              inherited_prints=starting_rows(start, fingerprints=True))
     assert set(recorded_fingerprints({MANIFEST_KEY: record}).tolist()) == set(row_fingerprints(x).tolist())
+
+
+def test_calibrate_refuses_fits_copies_of_training_rows(tmp_path):
+    """``calibrate`` on the FITS copies of a model's training PNGs took them for held-out rows (exact digest only)."""
+    png, fit = _folders(tmp_path)
+    model = _model(tmp_path, png)
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(fit), "--overwrite", "--device", "cpu"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert f"{N_TRAINED} of the {N} calibration rows" in text, text
+    assert "Traceback" not in res.output
+
+
+def test_calibrate_of_an_old_model_checks_exact_digests_only(tmp_path):
+    png, fit = _folders(tmp_path)
+    model = _model(tmp_path, png, robust=False)
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(fit), "--overwrite", "--device", "cpu"])
+    # without fingerprints the FITS copies cannot be told from held-out rows: calibrated, as before
+    assert res.exit_code == 0, res.output
+    assert "rows model" not in " ".join(res.output.split())
+
+
+def test_flipped_copy_among_validation_files_is_recorded_as_trained(tmp_path):
+    """A flipped copy of a training cutout in the folder train read is recorded, by its bytes, as trained on.
+
+    Recorded as a file not trained on (its exact input is no training row's), ``evaluate`` took it for held out
+    by its bytes without decoding it, though its fingerprint is a training row's.
+    """
+    from starclass.learn.cutouts import _record_training_files
+    from starclass.learn.provenance import file_digests, recorded_files, training_rows_in
+    from starclass.stamps.images import cutout_inputs, cutout_resampler
+
+    png, _ = _folders(tmp_path)
+    model = _model(tmp_path, png)  # trained on obj0..obj7
+    a = np.asarray(Image.open(png.parent / "cluster" / "obj0.png"))
+    Image.fromarray(np.ascontiguousarray(a[:, ::-1])).save(png.parent / "cluster" / "copy0.png")
+    rows = Table.read(png)
+    rows.add_row(("cluster/copy0.png", "cluster"))
+    rows.write(png, overwrite=True)
+    cfg = get_preset("m31-real", stamp_size=SIZE)
+    cut = read_cutout_folder(png, require_group=False, bands=list(cfg.bands), resample=cutout_resampler(cfg))
+    _record_training_files(model, cut, np.arange(len(cut.images)), cutout_inputs(cut.images, cfg))
+    trained, not_trained = recorded_files(json.loads((model / "manifest.json").read_text()))
+    copy = file_digests([png.parent / "cluster" / "copy0.png"])[0]
+    assert copy in trained and copy not in not_trained
+    seen = training_rows_in(Table({"file": list(rows["file"])}), png, model)
+    assert seen.tolist() == [True] * N_TRAINED + [False] * (N - N_TRAINED) + [True]
+
+
+def test_fine_tune_split_finds_fits_copies_of_the_starting_models_rows(tmp_path):
+    """A fine-tune's split tells the FITS copies of its starting model's training PNGs as rows it learnt.
+
+    Told by the exact digest only, they were drawn into the validation rows as unseen.
+    """
+    from starclass.learn.provenance import starting_trained
+    from starclass.stamps.images import cutout_inputs, cutout_resampler
+
+    png, fit = _folders(tmp_path)
+    cfg = get_preset("m31-real", stamp_size=SIZE)
+    cut = read_cutout_folder(fit, require_group=False, bands=list(cfg.bands), resample=cutout_resampler(cfg))
+    x = cutout_inputs(cut.images, cfg)
+    seen = starting_trained(_model(tmp_path, png), x)
+    assert seen is not None and seen.tolist() == [True] * N_TRAINED + [False] * (N - N_TRAINED)
+    # a starting model recorded before the fingerprints: its exact digests only, and no FITS copy matches them
+    assert starting_trained(_model(tmp_path / "old", png, robust=False), x) is None
+
+
+def test_fine_tune_warns_of_fits_copies_among_its_validation_rows(tmp_path):
+    """Where the split cannot keep them out, FITS copies of the starting model's rows in validation are warned of."""
+    from starclass.learn.provenance import starting_rows
+    from starclass.learn.train import _warn_validation_rows_seen
+    from starclass.stamps.images import cutout_inputs, cutout_resampler
+
+    png, fit = _folders(tmp_path)
+    start = _model(tmp_path, png)
+    cfg = get_preset("m31-real", stamp_size=SIZE)
+    cut = read_cutout_folder(fit, require_group=False, bands=list(cfg.bands), resample=cutout_resampler(cfg))
+    with pytest.warns(UserWarning, match=r"2 of the 3 validation rows are rows the starting model"):
+        seen = _warn_validation_rows_seen(cutout_inputs(cut.images, cfg), np.array([0, 1, 9]), starting_rows(start),
+                                          start, seen_prints=starting_rows(start, fingerprints=True))
+    assert seen.tolist() == [True, True, False]

@@ -87,7 +87,8 @@ def calibrate_command(
 
     The rows must not have been used for training: the model's manifest records a digest of
     the input of every row its weights were fitted on (models trained since 2026-12-02), and
-    rows among them are refused, naming how many, unless --allow-training-rows. Older models
+    rows among them (or, for models trained since 2026-12-07, copies of them in another format,
+    flipped or rotated) are refused, naming how many, unless --allow-training-rows. Older models
     have no record: their rows are not checked (a warning says so). The result is stored in the
     model's manifest.json under 'calibration', with digests checked whenever the model is loaded.
     The rows are classified twice, as classify does without and with --tta (the second pass, over

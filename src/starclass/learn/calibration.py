@@ -1427,7 +1427,7 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
     ``stacklevel`` as :func:`warnings.warn` takes it here (3: the caller of this function's caller)."""
     import warnings
 
-    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+    from starclass.learn.provenance import MANIFEST_KEY, recorded_digests, training_input_rows
 
     recorded = recorded_digests(doc)
     if recorded is None:
@@ -1436,7 +1436,8 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
                       "them): the calibration rows cannot be checked against them; they must be held out",
                       CalibrationWarning, stacklevel=stacklevel)
         return 0
-    n_in = int(overlap(row_digests(inputs, rows), recorded).sum())
+    # by exact input and by fingerprint: a training cutout saved again as FITS (or flipped) is a training row still
+    n_in = int(training_input_rows(inputs, doc[MANIFEST_KEY], rows).sum())
     if not n_in:
         return 0
     what = (f"{n_in} of the {rows.size} calibration rows ({source}) are rows model {model_word(path)} was trained on; "

@@ -584,11 +584,11 @@ def _record_training_files(outdir: str | os.PathLike, cutouts: CutoutSet, rows: 
     from starclass.learn.checkpoint import read_manifest, update_manifest
     from starclass.learn.provenance import (
         FILES_KEY,
+        MANIFEST_KEY,
         file_digests,
         files_record,
-        overlap,
         recorded_digests,
-        row_digests,
+        training_input_rows,
     )
 
     columns = file_columns(cutouts.table) if cutouts.table is not None else ["file"]
@@ -600,10 +600,12 @@ def _record_training_files(outdir: str | os.PathLike, cutouts: CutoutSet, rows: 
     paths = [listed_path(Path(cutouts.root), f) for f in files]
     if not all(p.is_file() for p in paths):
         return
-    recorded = recorded_digests(read_manifest(outdir))
-    if recorded is None:
+    doc = read_manifest(outdir)
+    if recorded_digests(doc) is None:
         return
-    trained = overlap(row_digests(inputs), recorded)
+    # trained on by exact input or by fingerprint: a flipped or other-format copy of a training cutout among the
+    # validation rows was recorded as a file not trained on, and evaluate took it for held out by its bytes
+    trained = training_input_rows(inputs, doc[MANIFEST_KEY])
     update_manifest(outdir, {FILES_KEY: files_record(file_digests(paths), trained)})
 
 

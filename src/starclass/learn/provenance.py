@@ -193,12 +193,15 @@ def recorded_fingerprints(manifest: Mapping[str, Any]) -> np.ndarray | None:
     return _unb64(robust.get("rows"))
 
 
-def training_input_rows(inputs: Any, record: Mapping[str, Any]) -> np.ndarray:
+def training_input_rows(inputs: Any, record: Mapping[str, Any] | None, rows: np.ndarray | None = None) -> np.ndarray:
     """Which rows of model ``inputs`` are ones a model's training record (its manifest's ``training_rows``) holds.
 
     A row is one of them when its exact input (:func:`row_digests`) or, for a model that records them, its
     fingerprint (:func:`row_fingerprints`: the same cutout saved in another format, flipped or rotated) is
     recorded. A model trained before the fingerprints were recorded is checked by the exact digest alone.
+    The one answer for every overlap check: the in-sample notes of ``classify`` and ``evaluate``, ``calibrate``'s
+    refusal of training rows, the byte record of trained files (:func:`files_record`) and a fine-tune's split
+    (:func:`starting_trained`). ``rows`` (default all) are the rows of ``inputs`` to check, one answer each.
 
     Examples
     --------
@@ -207,12 +210,12 @@ def training_input_rows(inputs: Any, record: Mapping[str, Any]) -> np.ndarray:
     >>> training_input_rows(np.stack([x[0, :, ::-1], x[1]]), rec).tolist()
     [True, False]
     """
-    doc = {MANIFEST_KEY: record}
+    doc = {MANIFEST_KEY: record or {}}
     recorded = recorded_digests(doc)
-    seen = (overlap(row_digests(inputs), recorded) if recorded is not None
-            else np.zeros(len(inputs), dtype=bool))
+    n = len(inputs) if rows is None else len(rows)
+    seen = overlap(row_digests(inputs, rows), recorded) if recorded is not None else np.zeros(n, dtype=bool)
     if (prints := recorded_fingerprints(doc)) is not None and len(prints):
-        seen |= overlap(row_fingerprints(inputs), prints)
+        seen |= overlap(row_fingerprints(inputs, rows), prints)
     return seen
 
 
@@ -417,6 +420,9 @@ def recorded_files(manifest: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]
 def starting_trained(init_from: Any, inputs: Any) -> np.ndarray | None:
     """One bool per row of ``inputs``: True where the starting model ``init_from`` trained on it, or None.
 
+    A row is one it trained on as :func:`training_input_rows` tells it: by its exact input, or by its fingerprint
+    (the same cutout in another format, or flipped) where the starting model records fingerprints.
+
     The one reading of which rows a fine-tune's starting model learnt, for every split drawn apart from them
     (:func:`starclass.learn.train.split_apart`: ``fit``'s validation rows, ``fit_cutouts``' grouped ones, the
     folds of :func:`starclass.learn.crossval.cross_validate`). None where there is no starting model, it
@@ -448,6 +454,10 @@ def starting_trained(init_from: Any, inputs: Any) -> np.ndarray | None:
     if inherited is None or not len(inherited):
         return None
     seen = overlap(row_digests(inputs), inherited)
+    # a copy of a starting model's training cutout in another format, or flipped, is a row it learnt all the same:
+    # told by the exact digest only, such a copy was drawn into the validation rows as unseen
+    if (prints := starting_rows(init_from, fingerprints=True)) is not None and len(prints):
+        seen |= overlap(row_fingerprints(inputs), prints)
     return seen if seen.any() else None
 
 

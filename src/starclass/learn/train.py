@@ -2204,7 +2204,8 @@ def _calibrate_form(init_from, pixel_flags: dict[str, Any] | None) -> str:
 
 
 def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, init_from,
-                               pixel_flags: dict[str, Any] | None = None) -> np.ndarray:
+                               pixel_flags: dict[str, Any] | None = None,
+                               seen_prints: np.ndarray | None = None) -> np.ndarray:
     """Warn when a fine-tune's validation rows are rows its starting model was trained on; which are.
 
     Early stopping and the validation accuracy take those rows for unseen, while the starting
@@ -2216,9 +2217,12 @@ def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, i
     """
     import warnings
 
-    from starclass.learn.provenance import overlap, row_digests
+    from starclass.learn.provenance import overlap, row_digests, row_fingerprints
 
     was_seen = overlap(row_digests(inputs, val_rows), seen)
+    if seen_prints is not None and len(seen_prints):
+        # and copies of them in another format, or flipped (the starting model's fingerprints, where it has them)
+        was_seen |= overlap(row_fingerprints(inputs, val_rows), seen_prints)
     n_seen = int(was_seen.sum())
     if n_seen:
         warnings.warn(
@@ -2243,13 +2247,13 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     # a fine-tune's weights were fitted on its starting model's training rows too: recorded with them, or
     # calibrate took those rows of the fine-tuned model for held-out ones
     inherited = starting_rows(init_from) if init_from is not None else None
+    inherited_prints = starting_rows(init_from, fingerprints=True) if init_from is not None else None
     rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size),
-                                  inherited=inherited,
-                                  inherited_prints=(starting_rows(init_from, fingerprints=True)
-                                                    if init_from is not None else None))
+                                  inherited=inherited, inherited_prints=inherited_prints)
     seen_val = None
     if inherited is not None and len(inherited) and len(data.val.indices):
-        seen_val = _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from, pixel_flags)
+        seen_val = _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from, pixel_flags,
+                                              seen_prints=inherited_prints)
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
@@ -2615,10 +2619,11 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device, 
         inputs, values, no_data, source, record = _stamps_calibration_rows(rows_from, cfg, outdir, start)
     # rows the fine-tune trained on (its own new labels may include some of them) are left out, not a
     # reason to refuse the rest, as calibrate would refuse them all: said in the note
-    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+    from starclass.learn.provenance import MANIFEST_KEY, recorded_digests, training_input_rows
 
-    recorded = recorded_digests(read_manifest(outdir))
-    trained = (overlap(row_digests(inputs), recorded) & (values != 0) if recorded is not None
+    doc = read_manifest(outdir)
+    # by exact input or fingerprint (a training cutout in another format, or flipped), as calibrate tells them
+    trained = (training_input_rows(inputs, doc[MANIFEST_KEY]) & (values != 0) if recorded_digests(doc) is not None
                else np.zeros(len(values), bool))
     values = np.where(trained, 0, values)
     # calibrate_model's warnings (blank cutouts left out, named by row) pass through: said once, for this fit
