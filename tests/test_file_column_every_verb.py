@@ -131,7 +131,9 @@ def test_inspect_reads_the_list_by_the_column_and_its_export_says_so(tmp_path):
                               "--file-column", "filename", "--export", str(out)])
     assert res.exit_code == 0, res.output
     # the export keeps 'filename': the fine-tuning command it prints reads it so
-    assert f"train --stamps {out} --file-column filename --resume-from" in _said(res), res.output
+    # the fine-tune reads the cutouts labelled so far beside this round's (s84walkB: on a round's labels alone a
+    # fine-tune forgot what its start learnt), the round's list by its file column
+    assert f"train --stamps SO_FAR.csv --stamps {out} --file-column filename --resume-from" in _said(res), res.output
     from starclass.io.cutout_folders import read_cutout_folder
 
     assert read_cutout_folder(out, file_column="filename").labels.tolist() == ["cluster", "galaxy"]
