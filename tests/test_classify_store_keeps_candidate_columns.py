@@ -71,3 +71,25 @@ def test_merged_stores_keep_the_columns_every_store_keeps():
     assert "note" not in both.table  # one store's alone: no value for the other's candidates
     merge_stores([d / "north.h5", d / "south.h5"], d / "all.h5")
     assert StampStore(d / "all.h5").table["mag_f555w"].tolist() == [20.0, 21.0, 22.0, 20.0, 21.0]
+
+
+def test_a_masked_class_ref_keeps_its_integer_classes_in_the_store(tmp_path):
+    """A catalogue with some candidates unlabelled (a masked ``class_ref``) keeps integer classes in the store.
+
+    Keeping every candidate column (a13a0eaf) wrote masked values as NaN, also in the store's own named columns:
+    ``class_ref`` came back as floats ``[1., 2., nan]`` where it had been the integers ``[1, 2, 0]``. Other
+    columns still take NaN for a masked value.
+    """
+    from starclass.stamps.store import StampStore, StampStoreWriter
+
+    table = Table({"id": [1, 2, 3], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0],
+                   "class_ref": MaskedColumn([1, 2, 0], mask=[False, False, True]),
+                   "mag_f555w": MaskedColumn([20.0, 21.0, 22.0], mask=[False, True, False])})
+    with StampStoreWriter(tmp_path / "s.h5", 3, ["f555w"], 8) as w:
+        w.write(np.zeros((3, 1, 8, 8), np.float32), np.ones((3, 8, 8), bool))
+        w.write_table(table)
+    stored = StampStore(tmp_path / "s.h5").table
+    assert stored["class_ref"].dtype.kind == "i", stored["class_ref"]
+    assert stored["class_ref"][:2].tolist() == [1, 2]
+    mags = np.asarray(stored["mag_f555w"], float)
+    assert mags[0] == 20.0 and np.isnan(mags[1]) and mags[2] == 22.0

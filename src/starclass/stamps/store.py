@@ -48,13 +48,16 @@ _CENTRING = "candidate pixel floor(x+0.5), floor(y+0.5) at index S//2; x, y 0-ba
 _TABLE_COLS = (ID, X, Y, CLASS_REF, GALAXY, FIELD)
 
 
-def _storable(column: Any) -> np.ndarray | None:
+def _storable(column: Any, keep_dtype: bool = False) -> np.ndarray | None:
     """A candidate column as HDF5 keeps it (text as bytes, masked values as NaN or ""), else None.
 
     None for a column of arrays per row (a cutout's spectrum, a vector): the store keeps one value
-    per candidate, as the catalogues it is cut from do.
+    per candidate, as the catalogues it is cut from do. ``keep_dtype``: masked values keep the
+    column's own type and stored value (the store's named columns, ``id`` ... ``class_ref``, as
+    before other columns were kept: a masked ``class_ref`` turned into floats with NaN).
     """
-    mask = np.ma.getmaskarray(column) if np.ma.isMaskedArray(column) or hasattr(column, "mask") else None
+    masked = np.ma.isMaskedArray(column) or hasattr(column, "mask")
+    mask = np.ma.getmaskarray(column) if masked and not keep_dtype else None
     values = np.asarray(np.ma.getdata(column))
     if values.ndim != 1:
         return None
@@ -412,7 +415,7 @@ class StampStoreWriter:
         names = list(table.colnames if hasattr(table, "colnames") else table)
         # the named columns first (their checks as before), then the others in the table's order
         for col in [*(c for c in _TABLE_COLS if c in names), *(c for c in names if c not in _TABLE_COLS)]:
-            values = _storable(table[col])
+            values = _storable(table[col], keep_dtype=col in _TABLE_COLS)
             if values is None or "/" in col or col in g:
                 continue  # an array per row, an object column with no one text form, or a name HDF5 nests
             if values.shape[0] != self.n:
