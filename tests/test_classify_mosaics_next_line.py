@@ -64,7 +64,11 @@ def test_an_unlabelled_classification_is_told_how_to_score_it_or_what_to_label(f
     assert ran.exit_code == 0, ran.output
     ran = runner.invoke(app, [*suggest[:suggest.index("-n")], "-n", "3", "-o", "sug.ecsv", "--mag-bins", "1"])
     assert ran.exit_code == 0 and "serve them: starclass inspect d1" in ran.output, ran.output
-    assert "--mosaics d1 --catalog out.ecsv" in " ".join(ran.output.split()), ran.output
+    said = " ".join(ran.output.split())
+    # the labels are exported from the classified catalogue, and the fine-tune reads that export on d1 beside the
+    # fields the model was trained on (s84walkB's one fine-tune; it read '--catalog out.ecsv --labels ...')
+    assert "starclass inspect d1 --catalogue out.ecsv --export labels.ecsv" in said, ran.output
+    assert "--mosaics d1 --catalog labels.ecsv --resume-from" in said, ran.output
     assert "kept renamed" not in ran.output, ran.output
     from astropy.table import Table
 
