@@ -517,7 +517,7 @@ def _manifest_or_none(model: Path) -> dict | None:
 
     try:
         return read_manifest(model)
-    except Exception:
+    except (StarclassError, OSError, ValueError):  # refused, unreadable or not JSON: the placeholders instead
         return None
 
 
