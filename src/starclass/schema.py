@@ -412,6 +412,9 @@ TASK = "task"
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
 CUTOUT_ROOT = "cutout_root"
+#: meta key of evaluate's view of a catalogue scored on another column (``--pred-column class_joint``): that column,
+#: whose probability columns (``prob_joint_<k>``) it holds in ``prob_<k>``; the threshold lines name them
+SCORED_PROBABILITIES = "scored_probabilities"
 #: the same folder as an absolute path, written beside a relative ``cutout_root``: a list moved alone (without its
 #: cutouts) still finds them there, where the relative record serves a list moved together with its cutouts
 CUTOUT_ROOT_ABSOLUTE = "cutout_root_abs"

@@ -101,6 +101,7 @@ from starclass.schema import (
     QUALITY,
     R_GAL,
     RA,
+    SCORED_PROBABILITIES,
     TRAINING_FIELD,
     TTA_STD,
     X_LIGHT,
@@ -834,6 +835,9 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     if has_probs:
         for k, c in zip(task.classes, own):
             view[prob_col(k)] = t[c]
+        # the threshold lines name the score they threshold by these columns: "threshold for 80% purity of class
+        # 1+2: 0.0324" of class_joint read as the model's P(1+2), on prob_<k>, where it is the people's and model's
+        view.meta[SCORED_PROBABILITIES] = column
     for key in ("threshold", "positive_class", "temperature", "calibration_method", "coverage"):
         # the model's decision threshold and calibration do not describe another column
         view.meta.pop(key, None)
@@ -1570,6 +1574,9 @@ class ThresholdStudy:
     #: bootstrap, which chooses it again on each resample
     y: np.ndarray | None = field(default=None, repr=False)
     score: np.ndarray | None = field(default=None, repr=False)
+    #: the columns summed into the score where they are not the model's ``prob_<k>``: ``prob_joint_1 +
+    #: prob_joint_2`` of ``--pred-column class_joint`` (:func:`prediction_view` puts them in ``prob_<k>``)
+    score_of: str | None = None
     #: where the threshold is on ``score_column`` (raw): the calibrated ``prob_<k>`` at which the same rows are
     #: selected (the smallest calibrated probability among them), None where no calibrated threshold selects
     #: exactly those rows. A raw 0.003 (a model of temperature 6) read as a threshold that selects everything
@@ -1582,9 +1589,11 @@ class ThresholdStudy:
         --------
         >>> ThresholdStudy("1", (1,), Table(), None, None, score_column="prob_1_raw").scale()
         ' on prob_1_raw (uncalibrated: the scale classify --threshold applies)'
+        >>> ThresholdStudy("1+2", (1, 2), Table(), None, None, score_of="prob_joint_1 + prob_joint_2").scale()
+        ' on prob_joint_1 + prob_joint_2'
         """
         if self.score_column is None:
-            return ""
+            return f" on {self.score_of}" if self.score_of else ""
         return f" on {self.score_column} (uncalibrated: the scale classify --threshold applies)"
 
 
@@ -2535,7 +2544,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
                      quantities: Mapping[str, np.ndarray] | None = None,
                      model_threshold: float | None = None, score_column: str | None = None,
                      shown: str | None = None, noun: str = "object",
-                     catalogue: str = "the prediction", calibrated: np.ndarray | None = None) -> ThresholdStudy:
+                     catalogue: str = "the prediction", calibrated: np.ndarray | None = None,
+                     score_of: str | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity, noun=noun), None
@@ -2543,7 +2553,7 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
         # name the class (``shown``: its number and the task's name): a five-class task prints one such line per class
         chosen, note = None, f"threshold for {target_purity:.0%} purity of class {shown or label}: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note, score_column=score_column, y=np.asarray(y, dtype=bool),
-                           score=np.asarray(score, dtype=float))
+                           score=np.asarray(score, dtype=float), score_of=score_of)
     if chosen is not None and calibrated is not None:
         study.calibrated_threshold = same_selection_threshold(np.asarray(score, float), np.asarray(calibrated, float),
                                                               float(chosen["threshold"]))
@@ -2818,11 +2828,14 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                 calibrated, score, score_column = score, np.asarray(pred[raw], float)[ia][both], raw
             else:
                 calibrated = None
+            scored_from = pred.meta.get(SCORED_PROBABILITIES)
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
                                                    float(model_thr) if use else None, score_column,
                                                    shown=named.get(int(label)) if label.isdigit() else None,
                                                    noun=noun, catalogue=out.pred_label or "the prediction",
-                                                   calibrated=calibrated))
+                                                   calibrated=calibrated,
+                                                   score_of=None if scored_from is None else " + ".join(
+                                                       probability_columns(str(scored_from), members))))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
         trust_rows = _trust_rows(task, probs, cr)
     if task.phangs_like:

@@ -298,7 +298,10 @@ def _curves_section(c: Comparison, task: EvalTask, several: bool = False) -> Sec
                                                         # the scan is on the raw probabilities when the
                                                         # catalogue has them: say so, as the text does
                                                         + (f"\n({st.score_column}, uncalibrated)"
-                                                           if st.score_column else ""), note=st.note), "")
+                                                           if st.score_column else
+                                                           # another column's (class_joint's prob_joint_<k>)
+                                                           f"\n({st.score_of})" if st.score_of else ""),
+                                                        note=st.note), "")
         s.table(f"threshold_scan_{suffix}", st.scan,
                 f"Purity, recall, F1 of the {what} selection against threshold{st.scale()}.")
         whose = " (the model's)" if st.trend_threshold_source == "model" else ""
