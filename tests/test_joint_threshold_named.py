@@ -6,6 +6,11 @@ of class 1+2: 0.0324". The number is right: it is the lowest threshold on ``prob
 so the lowest one that keeps the purity is low. But the line did not say which score it thresholds, and
 read as the model's P(1+2) (``prob_1 + prob_2``), whose threshold for that purity would be far higher.
 It now says "on prob_joint_1 + prob_joint_2"; the value is checked here against the rule computed by hand.
+
+``box_counts_common``'s meta named the catalogue whose photometry its counts use by its name alone
+("truth"; "cat" for ``--pred-column class_ml`` of ``cat.ecsv``), which is no file and, where two inputs
+share a stem, not which one: it now names the file as the user gave it, and the name of its rows in the
+table's ``catalogue`` column beside it (``photometry_catalogue``).
 """
 
 from __future__ import annotations
@@ -70,3 +75,49 @@ def test_the_threshold_of_class_joint_names_prob_joint_and_is_the_lowest_that_re
     assert "threshold for 80% purity of class 1+2: " in res.output
     assert "prob_joint" not in next(ln for ln in res.output.splitlines() if "purity of class 1+2" in ln)
 
+
+CENTRES = {1: (1.2, 0.3), 2: (0.5, 0.3), 3: (0.5, -0.8), 4: (0.2, -1.5)}
+
+
+def _photometry(box: np.ndarray) -> dict[str, np.ndarray]:
+    v = np.full(box.size, 20.0)
+    vi = np.array([CENTRES[int(b)][0] for b in box])
+    ub = np.array([CENTRES[int(b)][1] for b in box])
+    return {"mag_f336w": v + 0.3 + ub, "mag_f438w": v + 0.3, "mag_f555w": v, "mag_f814w": v - vi}
+
+
+def test_box_counts_common_names_the_file_whose_photometry_it_counts_in(tmp_path, monkeypatch):
+    rng = np.random.default_rng(5)
+    n = 120
+    x, y = rng.uniform(0, 900, n), rng.uniform(0, 900, n)
+    box = rng.integers(1, 5, n)
+    (tmp_path / "sub").mkdir()
+    # the prediction has no photometry: the counts use the first reference's, sub/truth.ecsv; a second
+    # reference of the same stem (truth.ecsv, named truth_2) has photometry too, of other boxes
+    Table({"id": np.arange(n), "x": x, "y": y, "class_pred": rng.integers(1, 5, n)}).write(tmp_path / "pred.ecsv")
+    Table({"id": np.arange(n), "x": x, "y": y, **_photometry(box),
+           "class_ref": rng.integers(1, 5, n)}).write(tmp_path / "sub" / "truth.ecsv")
+    Table({"id": np.arange(n), "x": x, "y": y, **_photometry(5 - box),
+           "class_ref": rng.integers(1, 5, n)}).write(tmp_path / "truth.ecsv")
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["evaluate", "pred.ecsv", "-r", "sub/truth.ecsv", "-r", "truth.ecsv",
+                              "--bootstrap", "0", "-o", "ev"])
+    assert res.exit_code == 0, res.output
+    common = Table.read(tmp_path / "ev" / "tables" / "box_counts_common.ecsv")
+    assert common.meta["photometry"] == "sub/truth.ecsv"
+    assert common.meta["photometry_catalogue"] == "truth"
+    assert "truth" in set(common["catalogue"]) and "truth_2" in set(common["catalogue"])
+    # the counts are in sub/truth.ecsv's boxes: the prediction's class 1 rows per box, counted by hand
+    pred = Table.read(tmp_path / "pred.ecsv")
+    row = common[(common["catalogue"] == "pred") & (common["class"] == "1")][0]
+    assert [int(row[f"box_{k}"]) for k in range(1, 5)] == [
+        int(np.sum((np.asarray(pred["class_pred"]) == 1) & (box == k))) for k in range(1, 5)]
+    # one file's two columns (--pred-column): the file, and its rows under the scored column's name
+    Table({"id": np.arange(n), "x": x, "y": y, **_photometry(box), "class_ml": rng.integers(1, 5, n),
+           "class_ref": rng.integers(1, 5, n)}).write(tmp_path / "sub" / "cat.ecsv")
+    res = runner.invoke(app, ["evaluate", "sub/cat.ecsv", "--pred-column", "class_ml", "--bootstrap", "0",
+                              "-o", "ev2"])
+    assert res.exit_code == 0, res.output
+    common = Table.read(tmp_path / "ev2" / "tables" / "box_counts_common.ecsv")
+    assert common.meta["photometry"] == "sub/cat.ecsv"
+    assert common.meta["photometry_catalogue"] in set(common["catalogue"])

@@ -1982,6 +1982,9 @@ class Evaluation:
     shown_columns: dict[str, str] = field(default_factory=dict)
     #: the catalogue's own column of labels read into its ``class_ref`` (``--label-column``), or None
     label_column: str | None = None
+    #: catalogue name -> the file it was read from, as the user gave it (the catalogue's own reference under
+    #: ``-r self``: its file too); a catalogue given as a Table in Python has none
+    files: dict[str, str] = field(default_factory=dict)
 
     def reference_column(self, c: Comparison) -> str:
         """The column of reference classes comparison ``c`` scored against, as the user named it.
@@ -3948,6 +3951,10 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
                     scored=scored, pred_column=pred_column or cols[pred_name], pred_label=pred_label, named=named,
                     shown_columns={str(n): shown.get(str(n), str(c)) for n, c in cols.items()},
                     label_column=label_column if label_column is not None and label_column in file_columns else None)
+    ev.files = {name: str(src) for name, src in ((pred_name, pred), *refs.items())
+                if isinstance(src, (str, Path)) and not (isinstance(src, str) and src == SELF)}
+    if own in cats and pred_name in ev.files:
+        ev.files[own] = ev.files[pred_name]
     # the objects every catalogue classifies: the Quality Ratio compares the catalogues' counts on them
     # (it compared each catalogue's counts over its own rows: NGC 1566's 2432 machine classes with the
     # people's 1061, a QR of 11 for class 3 that said more of who classified what than how)

@@ -589,7 +589,7 @@ def _two_columns_of_one(ev: Evaluation) -> dict[str, str]:
 
 def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, str], common: dict[str, np.ndarray],
                           common_note: str | None, mag_limit: float | None, shown: dict[str, str],
-                          columns_of: dict[str, str] | None = None) -> None:
+                          columns_of: dict[str, str] | None = None, files: dict[str, str] | None = None) -> None:
     """The box counts of every catalogue on the objects all of them classify, and the Quality Ratio.
 
     The counts are of the same objects with one photometry (the first catalogue's with U, B, V, I),
@@ -597,7 +597,9 @@ def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, st
     from classification methodology"): each catalogue's own box counts, over all of its rows,
     compared how many objects each classified (NGC 1566: QR 11 for class 3 in box 4). ``columns_of``
     names each catalogue's counts: one catalogue's two columns by those columns (:func:`_two_columns_of_one`),
-    a ``--pred-column``'s catalogue as its own science tables are named (``A_class_ml``).
+    a ``--pred-column``'s catalogue as its own science tables are named (``A_class_ml``). ``files`` (catalogue
+    name -> its file as the user gave it, :attr:`~starclass.evaluate.compare.Evaluation.files`) names the file
+    whose photometry the counts use, in ``box_counts_common``'s meta.
     """
     phot = None
     for n, t in cats.items():
@@ -625,7 +627,12 @@ def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, st
         parts.append(part)
     common_table = vstack(parts)
     common_table.meta["objects"] = int(len(rows))
-    common_table.meta["photometry"] = phot
+    # the file whose magnitudes put every catalogue's objects in the boxes, as the user gave it: it recorded the
+    # catalogue's name alone ("truth", or "cat" for `--pred-column class_ml` of cat.ecsv, a name that is in neither
+    # this table's catalogue column nor any file's path), and where two inputs share a stem, not which file
+    common_table.meta["photometry"] = (files or {}).get(phot, phot)
+    # its rows in the catalogue column above, under the name they have there
+    common_table.meta["photometry_catalogue"] = label[phot]
     s.table("box_counts_common", common_table,
             f"Objects per class and box of every catalogue, {named}, on the same objects: {what}; "
             f"{limit}, in the colours of {phot}.")
@@ -708,7 +715,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                       columns_of: dict[str, str] | None = None, ssp: str | Path | None = None,
                       faint_limit: float | None = None, mass_kind: str | None = None,
                       checked: Callable[[str], None] | None = None,
-                      said: Callable[[str], str] | None = None) -> list[Section]:
+                      said: Callable[[str], str] | None = None, files: dict[str, str] | None = None) -> list[Section]:
     """The science checks' sections (:data:`SCIENCE_CHECKS`); ``checked(title)`` is called as each one ends.
 
     ``said(name)`` names a catalogue in captions and titles (:meth:`~starclass.evaluate.compare.Evaluation.shown`:
@@ -792,7 +799,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
                 "the Quality Ratio below compares those).")
     if len(cats) >= 2 and common is not None:
-        _quality_ratio_tables(s, cats, cols, common, common_note, mag_limit, shown, qr_name)
+        _quality_ratio_tables(s, cats, cols, common, common_note, mag_limit, shown, qr_name, files)
     elif len(counts) >= 2:
         s.table("quality_ratio", colour.qr_table(counts),
                 "Counts per box for every catalogue over its own rows and QR = std / sqrt(mean), only where every "
@@ -1473,7 +1480,7 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
             sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                           common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
                                           columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit,
-                                          mass_kind=mass_kind, checked=checked, said=ev.shown)
+                                          mass_kind=mass_kind, checked=checked, said=ev.shown, files=ev.files)
     elif science:
         # "use the PHANGS classes 1-4; task galaxy-cluster has classes [1, 2]: left out" on every galaxy-cluster,
         # cool-core or open-globular page read as if something were missing from the user's own task
