@@ -52,6 +52,8 @@ def test_unlabelled_folder_names_a_labels_column_and_that_command_scores_class_j
     res = runner.invoke(app, ["classify", "--stamps", str(cut), "--model", str(world / "model"), "--votes",
                               str(world / "votes.csv"), "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
+    # the rows are cutouts, as the line before it says ("classified 8 cutouts"); it said "8 candidates with votes"
+    assert "classified 8 cutouts" in res.output and ": 8 cutouts with votes;" in res.output, res.output
     nxt = next(line for line in res.output.splitlines() if line.startswith("next:"))
     said = nxt[nxt.index("people and model together"):]
     assert "TRUTH" not in said  # no truth catalogue exists for a cutout folder

@@ -371,8 +371,8 @@ def _check_votes(table, votes: Path | None, label_columns: str | None, where: st
                 catalogue_name=where, config=cfg)
 
 
-def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str | None:
-    """``--votes``: add class_joint, prob_joint_<k> and n_votes to ``out``; the line to print."""
+def _add_joint(out, cfg, votes: Path | None, label_columns: str | None, noun: str = "candidate") -> str | None:
+    """``--votes``: add class_joint, prob_joint_<k> and n_votes to ``out``; the line to print (rows called ``noun``)."""
     import numpy as np
 
     from starclass.learn.labels import joint_with_votes, negative_votes_note, read_votes
@@ -392,7 +392,7 @@ def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str |
     out[N_VOTES] = joint.n_votes.astype(np.int16)
     changed = int(np.sum(voted & (joint.classes != pred)))
     return (f"people and model together (--votes {votes}, columns {', '.join(joint.columns)}): "
-            f"{counted(int(voted.sum()), 'candidate')} with votes; class_joint differs from class_pred on {changed} "
+            f"{counted(int(voted.sum()), noun)} with votes; class_joint differs from class_pred on {changed} "
             f"of them{negative_votes_note(table, joint.columns)}")
 
 
@@ -1170,7 +1170,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                                precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold,
                                progress=progress)
-    joint_line = _add_joint(out, cfg, votes, label_columns)
+    # "classified 200 cutouts", then "200 candidates with votes" of the same rows (until 2026-12-07)
+    joint_line = _add_joint(out, cfg, votes, label_columns, noun="cutout")
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
     _record_list(out, source, output)
