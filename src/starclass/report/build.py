@@ -464,7 +464,9 @@ def _agreement_section(c: Comparison, task: EvalTask | None = None) -> Section:
              "Each cell averages the fraction of one catalogue's class i put in j by the other with its reflection; "
              "the diagonal is the agreement fraction.")
     for qname, bins, trends in a.versus:
-        s.figure(f"agreement_vs_{qname}_{rname}", F.fig_agreement_vs(bins, trends, qname, f"agreement vs {qname}"), "")
+        s.figure(f"agreement_vs_{qname}_{rname}", F.fig_agreement_vs(bins, trends, qname, f"agreement vs {qname}",
+                                                                    figure_names(task) if task is not None else None),
+                 "")
         s.table(f"agreement_vs_{qname}_{rname}", bins, f"Agreement fraction in four equal-number bins of {qname}.")
         s.table(f"trend_{qname}_{rname}", trends, "Least-squares lines through the binned fractions (slope per unit).")
     for n in a.notes:
@@ -482,7 +484,8 @@ def _table1_section(ev: Evaluation, radius: float) -> Section | None:
     s.table("agreement_table", ev.agreement_table,
             f"One-to-one matches within {radius} px; agreement = mean of the two directions; "
             "_err = standard deviation / sqrt(N) of the values above.")
-    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class"), "")
+    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class",
+                                                    dict(zip("1234", phangs_ticks(ev.task)))), "")
     return s
 
 

@@ -548,7 +548,8 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
 NARROW_SCORES = 0.3
 
 #: Scores of the predicted class that all lie above this leave the left of a 0..1 axis empty: the score CDF is
-#: drawn from just below the lowest (:func:`score_limits`' ``from_lowest``). A two-class task's are never under 0.5.
+#: drawn from just below the lowest (:func:`score_limits`' ``from_lowest``), and so is the reliability diagram whose
+#: rows all have a top-class confidence above it (:func:`fig_reliability`). A two-class task's are never under 0.5.
 EMPTY_BELOW = 0.45
 
 
@@ -945,8 +946,11 @@ def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulat
                      transform=ax2.transAxes, ha="right", va="top", fontsize=7, color="#444444", gid="note")
 
 
-def fig_agreement_bars(table: Table, title: str) -> Figure:
+def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None) -> Figure:
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
+
+    ``names`` (class -> shown name, :func:`shown_name`) names the classes under their bars, wrapped to the bar
+    group's width; without, the numbers alone ("1" ... "4", as the axis said whatever the task).
 
     Examples
     --------
@@ -965,7 +969,9 @@ def fig_agreement_bars(table: Table, title: str) -> Figure:
     for i, r in enumerate(rows):
         vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
         ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"])
-    ax.set_xticks(range(len(cols)), ["1", "2", "3", "4", "mean", "1+2"])
+    shown = [(names or {}).get(k, k) for k in ("1", "2", "3", "4")] + ["mean", (names or {}).get("1+2", "1+2")]
+    ax.set_xticks(range(len(cols)), [textwrap.fill(t, 12, break_long_words=False, break_on_hyphens=False)
+                                     for t in shown], fontsize=8 if names else None)
     ax.set_xlabel("class")
     ax.set_ylim(0, 1)
     ax.set_ylabel("agreement fraction")
@@ -976,8 +982,13 @@ def fig_agreement_bars(table: Table, title: str) -> Figure:
     return fig
 
 
-def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> Figure:
+def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str,
+                     names: dict[str, str] | None = None) -> Figure:
     """Agreement fraction per class in equal-number bins of a quantity, with trend lines.
+
+    ``names`` (class -> shown name, :func:`shown_name`) names the classes in the legend, which sits beside the
+    panel: it said "class 1" ... "class 1+2" where every other figure of the page names the task's classes, and
+    inside the panel its three columns covered the points of agreement near 1.
 
     Examples
     --------
@@ -999,7 +1010,7 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
             # no bin holds enough of class k for a fraction: nothing to draw, so nothing to name in the
             # legend (a class named there without a point read as drawn off the panel)
             continue
-        ax.plot(x, y, "o", color=colour_of(k), label=f"class {k}")
+        ax.plot(x, y, "o", color=colour_of(k), label=shown_name(k, names))
         if not np.ma.is_masked(r["slope"]):
             xx = np.linspace(x.min(), x.max(), 10)
             ax.plot(xx, r["slope"] * xx + r["intercept"], color=colour_of(k), lw=0.8)
@@ -1010,7 +1021,7 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
     ax.set_ylabel("agreement fraction")
     ax.set_title(title, fontsize=10)
     if ax.lines:
-        ax.legend(fontsize=7, ncol=3)
+        ax.legend(fontsize=SMALL_TEXT, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return fig
 
 
@@ -1719,10 +1730,12 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
     colours = ("#d62728", "#1f77b4", "#2ca02c")
     shown = list(zip(panels, colours))
+    lowest = []  # the lower edge of each panel's first bin with rows
     for i, ((label, t, ece), col) in enumerate(shown):
         lo, hi = np.asarray(t["bin_lo"], float), np.asarray(t["bin_hi"], float)
         n = np.asarray(t["n"], float)
         ok = n > 0
+        lowest += [float(lo[ok].min())] if ok.any() else []
         ax.plot(np.asarray(t["confidence"], float)[ok], np.asarray(t["accuracy"], float)[ok], "o-", color=col,
                 ms=4, label=f"{label} (ECE {ece:.3f})")
         # the panels' bars side by side in 90% of the bin: centred alike (until 2026-12-07) the calibrated
@@ -1732,6 +1745,13 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     # a bin right (accuracy 1) or wrong (0) in every row, or of confidence near 1, sat half off the panel at 0..1
     fraction_axis(ax, "x")
     fraction_axis(ax)
+    if lowest and min(lowest) >= EMPTY_BELOW:
+        # a two-class task's top-class confidence is never under 0.5: the left half of the axis was empty, in the
+        # diagram and in its histogram (they share the axis); zoomed as the score CDF is, with its note
+        left = round(float(np.floor((min(lowest) - 0.05) * 100 + 1e-9) / 100), 2)
+        ax.set_xlim(left, FRACTION_LIMITS[1])
+        ax.text(0.98, 0.04, zoom_note(left, 1.0), transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+                color="#444444", gid="note")
     ax.set_ylabel("accuracy")
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title, fontsize=10)
