@@ -37,3 +37,22 @@ def test_confidences_reaching_low_keep_zero_to_one():
     t = reliability_table(probs, rng.integers(0, 4, 300))
     fig = fig_reliability([("prob_<k>", t, 0.05)], "reliability diagram")
     assert fig.axes[0].get_xlim()[0] < 0 and _notes(fig.axes[0]) == []
+
+
+def test_the_legend_covers_no_bin_of_an_under_confident_model():
+    # accuracy near 1 at confidence 0.5-0.7 (a one-epoch M31 model's calibrated rows): the legend, in the panel's
+    # upper left, was drawn over those bins
+    rng = np.random.default_rng(6)
+    p1 = rng.uniform(0.3, 0.7, 300)
+    probs = np.column_stack([p1, 1 - p1])
+    y = (p1 < 0.5).astype(int)  # every row right
+    fig = fig_reliability([("calibrated", reliability_table(probs, y), 0.2)], "reliability diagram")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(r)
+    points = np.concatenate([line.get_transform().transform(line.get_xydata()) for line in ax.lines
+                             if line.get_marker() == "o"])
+    assert len(points)
+    covered = [p for p in points if legend.x0 <= p[0] <= legend.x1 and legend.y0 <= p[1] <= legend.y1]
+    assert covered == []
