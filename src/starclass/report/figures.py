@@ -1051,7 +1051,8 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
                              layout=None if one_row else "constrained")
     for ax, (label, ub, vi) in zip(axes.ravel(), panels):
         ok = np.isfinite(ub) & np.isfinite(vi)
-        key = label.split()[-1] if label.startswith("class") else ""
+        # the class's colour, from "class 3" or the task's name of it, "3 compact association"
+        key = label.split()[-1] if label.startswith("class") else label.split()[0] if label[:1].isdigit() else ""
         ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
         for k, (v0, v1, u0, u1) in BOXES.items():
             ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey",
