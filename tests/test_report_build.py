@@ -547,3 +547,30 @@ def test_colour_colour_box_labels_clear_the_track_labels(v):
     hits = [(b.get_text(), a.get_text()) for b in boxes for a in ages
             if b.get_window_extent(r).overlaps(a.get_window_extent(r))]
     assert hits == []
+
+
+def test_colour_colour_panels_name_the_task_s_classes_in_their_colours():
+    """report --task phangs4: the colour-colour panels were titled "class 3 (n=1082)" where the page's confusion
+    matrices say "3 compact association"; each panel keeps its class's colour."""
+    import matplotlib.colors
+
+    from starclass.evaluate.task import EvalTask
+    from starclass.report import build
+    from starclass.report.figures import colour_of
+
+    pred, _ = fake_catalogs(80, accuracy=0.7, seed=4)
+    task = EvalTask.from_classes((1, 2, 3, 4), name="phangs4", class_names=[
+        "symmetric cluster", "asymmetric cluster", "compact association", "non-cluster"])
+    drawn = []
+    draw = build.F.fig_colour_colour
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(build.F, "fig_colour_colour", lambda *a, **k: drawn.append(draw(*a, **k)) or drawn[-1])
+        build._science_sections({"prediction": pred}, {"prediction": "class_pred"}, None, 2.0, "prediction",
+                                task=task)
+    panels = [ax for ax in drawn[0].axes if ax.get_visible()]
+    titles = [ax.get_title().split(" (n=")[0] for ax in panels]
+    assert titles == build.phangs_ticks(task), titles
+    assert not titles[0].startswith("class")
+    assert [ax.collections[0].get_facecolor()[0][:3].round(3).tolist() for ax in panels] == [
+        np.round(matplotlib.colors.to_rgb(colour_of(k)), 3).tolist() for k in (1, 2, 3, 4)]
+    assert titles[2] == "3 compact association"

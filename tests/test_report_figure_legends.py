@@ -131,3 +131,47 @@ def test_reliability_note_sits_under_the_histogram_off_the_curves():
     assert box.y1 <= label.y0  # under the histogram's x label, so over no curve
     saved = png_box(fig, fig.dpi)  # and inside the PNG
     assert saved.y0 <= box.y0 / fig.dpi and box.x0 / fig.dpi >= saved.x0 and box.x1 / fig.dpi <= saved.x1
+
+
+def test_agreement_vs_legend_names_the_task_s_classes_beside_the_panel():
+    # it said "class 1" ... "class 1+2" where the page's other figures say "1 symmetric cluster", and sat inside
+    # the panel, three columns over the points of agreement near 1
+    from starclass.evaluate.task import EvalTask
+    from starclass.report.build import figure_names
+
+    rng = np.random.default_rng(3)
+    a = np.resize([1, 2, 3, 4], 200)
+    b = np.where(rng.random(200) < 0.9, a, rng.choice([1, 2, 3, 4], 200))
+    bins, trends = agreement_vs(a, b, np.linspace(20, 26, 200), nbins=4, quantity_name="mag_f555w")
+    task = EvalTask.from_classes((1, 2, 3, 4), class_names=["symmetric cluster", "asymmetric cluster",
+                                                          "compact association", "non-cluster"])
+    fig = fig_agreement_vs(bins, trends, "mag_f555w", "agreement vs mag_f555w", figure_names(task))
+    ax = fig.axes[0]
+    named = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert named[:4] == ["1 symmetric cluster", "2 asymmetric cluster", "3 compact association", "4 non-cluster"]
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(r)
+    assert legend.x0 >= ax.get_window_extent(r).x1  # beside the panel: it covers no point
+    box = png_box(fig, fig.dpi)
+    assert legend.x1 / fig.dpi <= box.x1  # and inside the saved PNG
+
+
+def test_agreement_bars_name_the_classes_under_their_bars():
+    # the axis said "1" ... "4" under "class" where the page's confusion matrices name the task's classes
+    from starclass.evaluate.task import EvalTask
+    from starclass.report.build import phangs_ticks
+
+    t = Table({"comparison": ["prediction vs. truth"], "class_1": [0.8], "class_2": [0.6], "class_3": [0.5],
+               "class_4": [0.7], "mean": [0.65], "class_1_2": [0.9]})
+    task = EvalTask.from_classes((1, 2, 3, 4), class_names=["symmetric cluster", "asymmetric cluster",
+                                                          "compact association", "non-cluster"])
+    fig = fig_agreement_bars(t, "agreement fractions per class", dict(zip("1234", phangs_ticks(task))))
+    fig.canvas.draw()
+    ticks = [" ".join(x.get_text().split()) for x in fig.axes[0].get_xticklabels()]
+    assert ticks == ["1 symmetric cluster", "2 asymmetric cluster", "3 compact association", "4 non-cluster",
+                     "mean", "1+2"]
+    # wrapped: no two neighbouring names run into one another
+    r = fig.canvas.get_renderer()
+    boxes = [x.get_window_extent(r) for x in fig.axes[0].get_xticklabels()]
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))

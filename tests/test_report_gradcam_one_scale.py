@@ -51,3 +51,19 @@ def test_no_blank_band_between_the_rows():
     title = fig._suptitle.get_window_extent(r)
     assert 0 < title.y0 - first.title.get_window_extent(r).y1 < 0.45 * fig.dpi
     F._close(fig)
+
+
+def test_the_colour_bar_ticks_read_at_the_size_of_the_figure_s_other_small_print():
+    # the bar's tick labels were 6 pt beside 7-8 pt titles, label and legend: unreadable in the page, where the
+    # 16-inch figure is shown at about 0.8 of its size
+    fig = _figure()
+    fig.canvas.draw()
+    bar = next(im.colorbar for ax in fig.axes for im in ax.images if im.colorbar is not None)
+    ticks = [t for t in bar.ax.get_xticklabels() if t.get_text()]
+    assert ticks
+    others = [ax.title for ax in fig.axes if ax.get_title()] + [bar.ax.xaxis.label]
+    others += [t for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    smallest_other = min(t.get_fontsize() for t in others)
+    assert {t.get_fontsize() for t in ticks} == {smallest_other}
+    assert smallest_other == F.SMALL_TEXT >= 7
+    F._close(fig)

@@ -37,3 +37,18 @@ def test_scores_spread_over_the_axis_keep_zero_to_one_and_no_note():
     ax = fig.axes[0]
     assert ax.get_xlim() == (0.0, 1.0)
     assert _note(ax) == []
+
+
+def test_two_class_scores_start_the_axis_below_the_lowest_score_not_at_zero():
+    # the predicted class of a two-class task scores 0.5 or more: at 0..1 the left half of the panel was empty
+    rng = np.random.default_rng(2)
+    dists = {1: np.sort(rng.uniform(0.5, 1.0, 60)), 2: np.sort(rng.uniform(0.52, 0.97, 25))}
+    fig = fig_score_cdf(dists, "how sure the predictions are")
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    every = np.concatenate(list(dists.values()))
+    assert lo <= every.min() and every.max() <= hi  # no step hidden
+    assert every.min() - lo <= 0.1  # the axis starts just below the lowest score
+    assert _note(ax) == [f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there"]
+    # every curve drawn, its last step at the top of the panel inside the axis
+    assert [len(line.get_xdata()) for line in ax.get_lines()] == [60, 25]

@@ -17,6 +17,7 @@ from starclass.explain.maps import mean_over_data
 # explain (whose package imports torch)
 from starclass.report.figures import (
     NO_DATA_COLOUR,
+    SMALL_TEXT,
     bar_below,
     fit_titles,
     map_top,
@@ -161,8 +162,8 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     if over is not None:
         # without it the overlay's colours had no scale: the maps are 0..1 of each stamp's own peak
         bar = fig.colorbar(over, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02)
-        bar.set_label(MAP_LABEL, fontsize=8)
-        bar.ax.tick_params(labelsize=7)
+        bar.set_label(MAP_LABEL, fontsize=SMALL_TEXT)
+        bar.ax.tick_params(labelsize=SMALL_TEXT)
     if masked:
         # the legend says what the colour is: the fill the network saw there looked like sky in the grey stamp
         label = wrap_title(NO_DATA_LABEL, panel_w * ncol, 7)  # one column: the line was wider than the figure
@@ -188,8 +189,9 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
     methods, classes = list(maps), list(groups)
     # every panel placed in inches: a title (up to three lines once wrapped) above it, its colour bar and
     # the bar's label below it, then the next row. pyplot.subplots' default gaps drew "mean gradcam" over the
-    # title of the row below, in every figure of more than one method
-    panel, above, below, column = 1.8, 0.55, 0.65, 2.3
+    # title of the row below, in every figure of more than one method; the bar's ticks and label at SMALL_TEXT
+    # (8 pt; 6-7 until 2026-12-07) take 0.75 inches
+    panel, above, below, column = 1.8, 0.55, 0.75, 2.3
     width = column * len(classes)
     head = 0.25 + 0.2 * (wrap_title(title, width, 10).count("\n") + 1)  # the suptitle's lines
     # maps NaN where their input had no data: a caption below the last row says how the means treat them

@@ -467,7 +467,9 @@ def _agreement_section(c: Comparison, task: EvalTask | None = None) -> Section:
              "Each cell averages the fraction of one catalogue's class i put in j by the other with its reflection; "
              "the diagonal is the agreement fraction.")
     for qname, bins, trends in a.versus:
-        s.figure(f"agreement_vs_{qname}_{rname}", F.fig_agreement_vs(bins, trends, qname, f"agreement vs {qname}"), "")
+        s.figure(f"agreement_vs_{qname}_{rname}", F.fig_agreement_vs(bins, trends, qname, f"agreement vs {qname}",
+                                                                    figure_names(task) if task is not None else None),
+                 "")
         s.table(f"agreement_vs_{qname}_{rname}", bins, f"Agreement fraction in four equal-number bins of {qname}.")
         s.table(f"trend_{qname}_{rname}", trends, "Least-squares lines through the binned fractions (slope per unit).")
     for n in a.notes:
@@ -485,7 +487,8 @@ def _table1_section(ev: Evaluation, radius: float) -> Section | None:
     s.table("agreement_table", ev.agreement_table,
             f"One-to-one matches within {radius} px; agreement = mean of the two directions; "
             "_err = standard deviation / sqrt(N) of the values above.")
-    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class"), "")
+    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class",
+                                                    dict(zip("1234", phangs_ticks(ev.task)))), "")
     return s
 
 
@@ -715,11 +718,13 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                       columns_of: dict[str, str] | None = None, ssp: str | Path | None = None,
                       faint_limit: float | None = None, mass_kind: str | None = None,
                       checked: Callable[[str], None] | None = None,
-                      said: Callable[[str], str] | None = None, files: dict[str, str] | None = None) -> list[Section]:
+                      said: Callable[[str], str] | None = None, files: dict[str, str] | None = None,
+                      task: EvalTask | None = None) -> list[Section]:
     """The science checks' sections (:data:`SCIENCE_CHECKS`); ``checked(title)`` is called as each one ends.
 
     ``said(name)`` names a catalogue in captions and titles (:meth:`~starclass.evaluate.compare.Evaluation.shown`:
-    the scored one by its file's stem); the keys ``name`` name the tables and figures."""
+    the scored one by its file's stem); the keys ``name`` name the tables and figures. ``task`` names the classes
+    of the colour-colour panels as the page's other figures do (:func:`phangs_ticks`)."""
     shown = shown or {}
     # the scored catalogue's science tables and figures are of the column scored: named after the file alone
     # (box_counts_ngc1566, "ngc1566: U-B vs V-I"), `evaluate NGC1566.tab --pred-column class_ml` and another
@@ -753,6 +758,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     else:
         s.note("No distance given: all objects are counted (give --distance to apply the M_V < -7.8 limit).")
     counts = {}
+    # the panels titled "class 3 (n=1082)" where the confusion matrices above say "3 compact association"
+    panel_names = dict(zip(CLASSES, phangs_ticks(task) if task is not None else [f"class {k}" for k in CLASSES]))
     # one track per set of U, B, V, I bands: a reference in F435W against a prediction in F438W was drawn
     # the prediction's track (and arrow) on its own figure
     tracks: dict[tuple, tuple[Table | None, tuple[float, float, str] | None]] = {}
@@ -780,7 +787,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             sel = bright & (cl == k)
             # a class with no object that has both colours drew an empty panel titled "class k (n=0)"
             if np.any(np.isfinite(ub[sel]) & np.isfinite(vi[sel])):
-                panels.append((f"class {k}", ub[sel], vi[sel]))
+                panels.append((panel_names[k], ub[sel], vi[sel]))
             else:
                 empty.append(k)
         none = (f"{'Class' if len(empty) == 1 else 'Classes'} {', '.join(map(str, empty))}: no object with both "
@@ -1480,7 +1487,8 @@ def _add_sections(ev: Evaluation, add: Callable[[Section], None], sections: list
             sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
                                           common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
                                           columns_of=_two_columns_of_one(ev), ssp=ssp, faint_limit=mag_limit,
-                                          mass_kind=mass_kind, checked=checked, said=ev.shown, files=ev.files)
+                                          mass_kind=mass_kind, checked=checked, said=ev.shown, files=ev.files,
+                                          task=ev.task)
     elif science:
         # "use the PHANGS classes 1-4; task galaxy-cluster has classes [1, 2]: left out" on every galaxy-cluster,
         # cool-core or open-globular page read as if something were missing from the user's own task

@@ -49,6 +49,12 @@ CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400",
                  "3+4": "#7f7f7f", "1+2+3": "#8c564b"}
 
 
+#: The size (pt) of a figure's small print: colour-bar labels and tick labels, the titles and legends of small
+#: panels. The Grad-CAM figure (2 inches a column, shown at about 0.8 of that in the page) had its colour bar's tick
+#: labels at 6 pt, which could not be read beside its 8-pt titles.
+SMALL_TEXT = 8
+
+
 def new_figure(**kwargs: object) -> Figure:
     """A figure of its own, drawn with Agg: pyplot neither keeps it open nor counts it.
 
@@ -175,6 +181,9 @@ _PLACED: weakref.WeakSet[Figure] = weakref.WeakSet()
 
 #: Space (inches) around each panel's labels and the figure's edge, as constrained layout's default pads (3 pt)
 _GRID_PAD = 3 / 72
+
+#: Space (inches) between a gallery's suptitle and the titles of its first row (:func:`room_for_suptitle`)
+SUPTITLE_GAP = 6 / 72
 
 
 def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None = None) -> None:
@@ -413,8 +422,8 @@ def fig_confusion(counts: np.ndarray | None, fractions: np.ndarray, names: list[
     im = ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
     # the shading read without a scale where the cells carry no counts (the human and symmetric figures)
     bar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
-    bar.set_label("fraction of the row", fontsize=8)
-    bar.ax.tick_params(labelsize=7)
+    bar.set_label("fraction of the row", fontsize=SMALL_TEXT)
+    bar.ax.tick_params(labelsize=SMALL_TEXT)
     for i in range(k):
         for j in range(k):
             f = fractions[i, j]
@@ -514,9 +523,10 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     for (k, s), col in zip(dists.items(), colours_of(dists)):
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
                 label=f"{shown_name(k, names)} (n={len(s)})")
-    # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1
+    # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1; a
+    # two-class task's, never under 0.5, left the axis's left half empty
     if zoom_to_scores(ax, np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists
-                      else np.array([])) is None:
+                      else np.array([]), from_lowest=True) is None:
         ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
@@ -537,12 +547,19 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
 #: A score CDF whose scores span less than this (of the 0..1 axis) is drawn zoomed on them (:func:`score_limits`)
 NARROW_SCORES = 0.3
 
+#: Scores of the predicted class that all lie above this leave the left of a 0..1 axis empty: the score CDF is
+#: drawn from just below the lowest (:func:`score_limits`' ``from_lowest``), and so is the reliability diagram whose
+#: rows all have a top-class confidence above it (:func:`fig_reliability`). A two-class task's are never under 0.5.
+EMPTY_BELOW = 0.45
 
-def score_limits(scores: np.ndarray) -> tuple[float, float]:
+
+def score_limits(scores: np.ndarray, *, from_lowest: bool = False) -> tuple[float, float]:
     """The x limits of a score CDF: 0..1, or where the scores span less than :data:`NARROW_SCORES`, around them.
 
     The zoomed limits reach 10% of the span (at least 0.01) beyond the lowest and highest scores,
-    on a grid of 0.01, within 0..1.
+    on a grid of 0.01, within 0..1. With ``from_lowest``, scores that all lie above :data:`EMPTY_BELOW`
+    (those of the predicted class of a two-class task, never under 0.5) are zoomed on in the same way,
+    however far they spread: the axis no longer starts at 0, half of it empty.
 
     Examples
     --------
@@ -550,10 +567,12 @@ def score_limits(scores: np.ndarray) -> tuple[float, float]:
     (0.0, 1.0)
     >>> score_limits(np.array([0.25, 0.27, 0.30]))
     (0.24, 0.31)
+    >>> score_limits(np.array([0.5, 0.8, 1.0]), from_lowest=True)
+    (0.45, 1.0)
     """
     s = np.asarray(scores, float)
     s = s[np.isfinite(s)]
-    if len(s) == 0 or s.max() - s.min() >= NARROW_SCORES:
+    if len(s) == 0 or (s.max() - s.min() >= NARROW_SCORES and not (from_lowest and s.min() >= EMPTY_BELOW)):
         return 0.0, 1.0
     margin = max(0.1 * float(s.max() - s.min()), 0.01)
     lo = max(0.0, np.floor((float(s.min()) - margin) * 100 + 1e-9) / 100)
@@ -573,13 +592,14 @@ def zoom_note(lo: float, hi: float) -> str:
 
 
 def zoom_to_scores(ax: Axes, scores: np.ndarray, *, reach: Sequence[float] = (),
-                   corner: str = "lower right") -> tuple[float, float] | None:
+                   corner: str = "lower right", from_lowest: bool = False) -> tuple[float, float] | None:
     """Zoom the score (x) axis of ``ax`` to ``scores`` where they lie in a narrow band, saying so in the panel.
 
     The limits are :func:`score_limits`', widened to take in each value of ``reach`` (a marked
     threshold, room for a shaded span); the note (:func:`zoom_note`, gid "note") sits in
     ``corner`` ("lower right" or "upper right"). Nothing changes where the scores spread over the
-    axis (None is returned: the caller keeps its limits).
+    axis (None is returned: the caller keeps its limits). ``from_lowest`` zooms on scores that all lie
+    above :data:`EMPTY_BELOW` too (:func:`score_limits`).
 
     Examples
     --------
@@ -591,7 +611,7 @@ def zoom_to_scores(ax: Axes, scores: np.ndarray, *, reach: Sequence[float] = (),
     >>> zoom_to_scores(ax, np.array([0.2, 0.9])) is None
     True
     """
-    lo, hi = score_limits(scores)
+    lo, hi = score_limits(scores, from_lowest=from_lowest)
     if (lo, hi) == (0.0, 1.0):
         return None
     for v in reach:
@@ -926,8 +946,11 @@ def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulat
                      transform=ax2.transAxes, ha="right", va="top", fontsize=7, color="#444444", gid="note")
 
 
-def fig_agreement_bars(table: Table, title: str) -> Figure:
+def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None) -> Figure:
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
+
+    ``names`` (class -> shown name, :func:`shown_name`) names the classes under their bars, wrapped to the bar
+    group's width; without, the numbers alone ("1" ... "4", as the axis said whatever the task).
 
     Examples
     --------
@@ -946,7 +969,9 @@ def fig_agreement_bars(table: Table, title: str) -> Figure:
     for i, r in enumerate(rows):
         vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
         ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"])
-    ax.set_xticks(range(len(cols)), ["1", "2", "3", "4", "mean", "1+2"])
+    shown = [(names or {}).get(k, k) for k in ("1", "2", "3", "4")] + ["mean", (names or {}).get("1+2", "1+2")]
+    ax.set_xticks(range(len(cols)), [textwrap.fill(t, 12, break_long_words=False, break_on_hyphens=False)
+                                     for t in shown], fontsize=8 if names else None)
     ax.set_xlabel("class")
     ax.set_ylim(0, 1)
     ax.set_ylabel("agreement fraction")
@@ -957,8 +982,13 @@ def fig_agreement_bars(table: Table, title: str) -> Figure:
     return fig
 
 
-def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> Figure:
+def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str,
+                     names: dict[str, str] | None = None) -> Figure:
     """Agreement fraction per class in equal-number bins of a quantity, with trend lines.
+
+    ``names`` (class -> shown name, :func:`shown_name`) names the classes in the legend, which sits beside the
+    panel: it said "class 1" ... "class 1+2" where every other figure of the page names the task's classes, and
+    inside the panel its three columns covered the points of agreement near 1.
 
     Examples
     --------
@@ -980,7 +1010,7 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
             # no bin holds enough of class k for a fraction: nothing to draw, so nothing to name in the
             # legend (a class named there without a point read as drawn off the panel)
             continue
-        ax.plot(x, y, "o", color=colour_of(k), label=f"class {k}")
+        ax.plot(x, y, "o", color=colour_of(k), label=shown_name(k, names))
         if not np.ma.is_masked(r["slope"]):
             xx = np.linspace(x.min(), x.max(), 10)
             ax.plot(xx, r["slope"] * xx + r["intercept"], color=colour_of(k), lw=0.8)
@@ -991,7 +1021,7 @@ def fig_agreement_vs(bins: Table, trends: Table, quantity: str, title: str) -> F
     ax.set_ylabel("agreement fraction")
     ax.set_title(title, fontsize=10)
     if ax.lines:
-        ax.legend(fontsize=7, ncol=3)
+        ax.legend(fontsize=SMALL_TEXT, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return fig
 
 
@@ -1021,7 +1051,8 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
                              layout=None if one_row else "constrained")
     for ax, (label, ub, vi) in zip(axes.ravel(), panels):
         ok = np.isfinite(ub) & np.isfinite(vi)
-        key = label.split()[-1] if label.startswith("class") else ""
+        # the class's colour, from "class 3" or the task's name of it, "3 compact association"
+        key = label.split()[-1] if label.startswith("class") else label.split()[0] if label[:1].isdigit() else ""
         ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
         for k, (v0, v1, u0, u1) in BOXES.items():
             ax.add_patch(Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey",
@@ -1417,8 +1448,8 @@ def bar_below(fig: Figure, ax: Axes, mappable: ScalarMappable, label: str) -> Co
     'mean map'
     """
     bar = fig.colorbar(mappable, cax=ax.inset_axes((0.0, -0.16, 1.0, 0.06)), orientation="horizontal")
-    bar.set_label(label, fontsize=7)
-    bar.ax.tick_params(labelsize=6)
+    bar.set_label(label, fontsize=SMALL_TEXT)
+    bar.ax.tick_params(labelsize=SMALL_TEXT)
     return bar
 
 
@@ -1564,7 +1595,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
         over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=top)
-        ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=8)
+        ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=SMALL_TEXT)
         ax.axis("off")
         if i == 0:
             add_scale_bar(ax, pixel_scale, int(np.shape(img)[-1]))
@@ -1574,13 +1605,13 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax = fig.add_subplot(gs[1, j])
         im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=top)
         # a mean map is zero only where every map of the class is: say so rather than show a flat tint
-        ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=8)
+        ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=SMALL_TEXT)
         ax.axis("off")
     if im is not None:
         # under the mean maps, whose colours are drawn in full (the examples' at 40% over their stamps)
         bar = fig.colorbar(im, cax=fig.add_subplot(gs[2, :max(nav, 1)]), orientation="horizontal")
-        bar.set_label(GRADCAM_BAR, fontsize=7)
-        bar.ax.tick_params(labelsize=6)
+        bar.set_label(GRADCAM_BAR, fontsize=SMALL_TEXT)
+        bar.ax.tick_params(labelsize=SMALL_TEXT)
         bar.ax.xaxis.get_major_formatter().set_useOffset(False)
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
@@ -1592,7 +1623,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     # axis labelled "5 .. 8" under "1e-8+4.833728e-1"
     ax.set_ylim(bottom=0)
     ax.ticklabel_format(axis="y", useOffset=False)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=SMALL_TEXT)
     fig.suptitle(title, fontsize=11)
     fit_titles(fig)  # "mean, compact association" ran into the next panel
     return fig
@@ -1634,11 +1665,14 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
 
 
 def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
-    """Make ``fig`` taller at the top until ``suptitle`` clears every panel's title, the panels kept as they are.
+    """Set the room at the top of ``fig`` so that ``suptitle`` sits :data:`SUPTITLE_GAP` above every panel's title.
 
     The panels of a gallery of a few cutouts (one row, 2.5 inches high) carry titles of three lines, which
     reached the figure's top edge: the suptitle "most confident mistakes" was drawn over the middle panel's
-    "true cluster". The figure grows by the overlap and a pad, the panels keep their size and place in inches.
+    "true cluster". The figure's height now follows the lines of both titles: the top of the panels' titles, the
+    gap, the suptitle (wrapped to the figure's width, however many lines), a pad. The figure grew by the overlap
+    alone before, the suptitle kept at 98% of the height: the gap under a title of three lines shrank to a hair,
+    under a title of one line it was a quarter of an inch. The panels keep their size and place in inches.
 
     Parameters
     ----------
@@ -1653,7 +1687,8 @@ def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
     >>> fig.canvas.draw()  # the titles are placed when drawn
     >>> renderer = fig.canvas.get_renderer()
     >>> top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes)
-    >>> bool(fig._suptitle.get_window_extent(renderer).y0 >= top)
+    >>> gap = (fig._suptitle.get_window_extent(renderer).y0 - top) / fig.dpi
+    >>> bool(abs(gap - SUPTITLE_GAP) < 0.01)
     True
     """
     fig.canvas.draw()
@@ -1662,13 +1697,17 @@ def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
     fit_text_width(suptitle, width - 2 * _GRID_PAD, renderer)
     tops = [ax.title.get_window_extent(renderer).y1 for ax in fig.axes if ax.get_title()]
     tops += [ax.get_window_extent(renderer).y1 for ax in fig.axes]
-    need = (max(tops) - suptitle.get_window_extent(renderer).y0) / fig.dpi + _GRID_PAD
-    if need <= 0:
-        return
+    head = suptitle.get_window_extent(renderer)
+    # inches from the figure's bottom edge
+    under = max(tops) / fig.dpi
+    new = under + SUPTITLE_GAP + head.height / fig.dpi + _GRID_PAD
     p = fig.subplotpars
-    bottom, top = p.bottom * height, p.top * height  # inches from the figure's bottom edge
-    fig.set_size_inches(width, height + need)
-    fig.subplots_adjust(bottom=bottom / (height + need), top=top / (height + need))
+    bottom, top = p.bottom * height, p.top * height
+    fig.set_size_inches(width, new)
+    fig.subplots_adjust(bottom=bottom / new, top=top / new)
+    # from its top (a suptitle hangs from its y): a pad under the figure's edge whatever the height
+    suptitle.set_y(1 - _GRID_PAD / new)
+    suptitle.set_verticalalignment("top")
 
 
 def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None) -> Figure:
@@ -1692,10 +1731,12 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
     colours = ("#d62728", "#1f77b4", "#2ca02c")
     shown = list(zip(panels, colours))
+    lowest = []  # the lower edge of each panel's first bin with rows
     for i, ((label, t, ece), col) in enumerate(shown):
         lo, hi = np.asarray(t["bin_lo"], float), np.asarray(t["bin_hi"], float)
         n = np.asarray(t["n"], float)
         ok = n > 0
+        lowest += [float(lo[ok].min())] if ok.any() else []
         ax.plot(np.asarray(t["confidence"], float)[ok], np.asarray(t["accuracy"], float)[ok], "o-", color=col,
                 ms=4, label=f"{label} (ECE {ece:.3f})")
         # the panels' bars side by side in 90% of the bin: centred alike (until 2026-12-07) the calibrated
@@ -1705,8 +1746,17 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     # a bin right (accuracy 1) or wrong (0) in every row, or of confidence near 1, sat half off the panel at 0..1
     fraction_axis(ax, "x")
     fraction_axis(ax)
+    if lowest and min(lowest) >= EMPTY_BELOW:
+        # a two-class task's top-class confidence is never under 0.5: the left half of the axis was empty, in the
+        # diagram and in its histogram (they share the axis); zoomed as the score CDF is, with its note
+        left = round(float(np.floor((min(lowest) - 0.05) * 100 + 1e-9) / 100), 2)
+        ax.set_xlim(left, FRACTION_LIMITS[1])
+        ax.text(0.98, 0.04, zoom_note(left, 1.0), transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+                color="#444444", gid="note")
     ax.set_ylabel("accuracy")
-    ax.legend(fontsize=8, loc="upper left")
+    # beside the panel: inside its upper left it covered the bins of an under-confident model (accuracy near 1 at
+    # confidence 0.6, a one-epoch M31 model's calibrated rows)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax.set_title(title, fontsize=10)
     axh.set_xlabel("top-class confidence")
     axh.set_ylabel("rows")
