@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Sequence
+from pathlib import Path
 
 #: The fields a model was trained on, in a fine-tune command where they are not known.
 SO_FAR_FIELD = ("SO_FAR_DIR", "SO_FAR.ecsv")
@@ -92,3 +93,158 @@ def field_fine_tune(data_dir: str, export: str, model: str = "MODEL",
     before = "".join(f" --mosaics {q(m) if m != SO_FAR_FIELD[0] else m} --catalog {q(c)}" for m, c in pairs)
     return (f"starclass train{before} --mosaics {data_dir} --catalog {q(export)} --resume-from "
             f"{q(model) if model != 'MODEL' else model} -o NEW_MODEL")
+
+
+def catalogue_model(table, catalogue: str | os.PathLike) -> tuple[Path | None, str]:
+    """The model a classified catalogue records (``classify`` / ``suggest``), found on disk, or why it is not.
+
+    The meta's ``model`` (a FITS header's ``MODEL``), else the one model its ``model`` column names (a CSV
+    keeps no meta: ``classify`` names the model in a column). A relative path is tried from here, then from
+    the catalogue's folder (:func:`found_model`). ``(path, "")`` where found; ``(None, "")`` where the
+    catalogue names no model (or one in memory); ``(None, why)`` where the model it names is no longer there.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The catalogue as read.
+    catalogue : path-like
+        Where it was read from.
+
+    Returns
+    -------
+    tuple of (pathlib.Path or None, str)
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> catalogue_model(Table({"id": [1]}, meta={"model": "no/such/m0"}), "c.ecsv")
+    (None, 'c.ecsv names model no/such/m0, which is no longer there')
+    >>> catalogue_model(Table({"id": [1]}), "c.ecsv")
+    (None, '')
+    """
+    import numpy as np
+
+    from starclass.schema import MODEL_PATH
+
+    meta = getattr(table, "meta", None) or {}
+    named = meta.get(MODEL_PATH, meta.get(MODEL_PATH.upper()))
+    if not named and MODEL_PATH in getattr(table, "colnames", ()) and len(table):
+        paths = sorted({str(v).strip() for v in np.ma.asarray(table[MODEL_PATH]).compressed()} - {""})
+        named = paths[0] if len(paths) == 1 else None  # several models' rows: none is the catalogue's
+    named = model_text(named)
+    if named is None:
+        return None, ""
+    found = found_model(named, Path(catalogue).parent)
+    if found is None:
+        from starclass.errors import model_word
+
+        return None, f"{catalogue} names model {model_word(named)}, which is no longer there"
+    return found, ""
+
+
+def model_text(named: object) -> str | None:
+    """A recorded model's path as text, or None where the record names none (empty, not text, ``(in memory)``).
+
+    Examples
+    --------
+    >>> model_text("runs/m0"), model_text("(in memory)"), model_text(None)
+    ('runs/m0', None, None)
+    """
+    if not isinstance(named, str) or not named.strip() or named.startswith("("):
+        return None
+    return named.strip()
+
+
+def found_model(named: str, beside: Path) -> Path | None:
+    """A model a file records by path, where it is now: as written (from here), else from the file's folder.
+
+    A relative path was recorded from the folder the command ran in: run from elsewhere, the file's own
+    folder is the next place to look (an output written beside the model it names).
+
+    Examples
+    --------
+    >>> found_model("no/such/model", Path(".")) is None
+    True
+    """
+    tried = [Path(named)] if Path(named).is_absolute() else [Path(named), Path(beside) / named]
+    return next((p for p in tried if p.exists()), None)
+
+
+def fine_tune_words(data_dir: str, export: str, model: str | os.PathLike | None,
+                    mosaics_dir: str | os.PathLike | None, why: str = "") -> tuple[str, str]:
+    """The fine-tune after a round on a field, and what its placeholders stand for: ``suggest``'s and ``inspect``'s.
+
+    The model's manifest gives the fields it was trained on (:func:`recorded_so_far`); where it does not, the
+    placeholders of :data:`SO_FAR_FIELD` stand in the command and the words after it say what they stand for
+    and, in a few words, why they are there: the model is gone (``why``, from :func:`catalogue_model`), its
+    manifest cannot be read, or it records no field in one folder. ``MODEL`` stands for a model not known.
+
+    Parameters
+    ----------
+    data_dir : str
+        The field's mosaics folder as the command names it (:func:`field_fine_tune`).
+    export : str
+        The round's export, unquoted.
+    model : path-like or None
+        The starting model; None: not known (``MODEL``).
+    mosaics_dir : path-like or None
+        The field's mosaics folder on disk (left out of the fields recorded), None where not one folder.
+    why : str, optional
+        Why ``model`` is None where it was named (gone).
+
+    Returns
+    -------
+    tuple of str
+        The command, and the words after it (empty, or starting with a space and in parentheses).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> m0 = Path(tempfile.mkdtemp()) / "m0"
+    >>> _ = m0.mkdir(), (m0 / "manifest.json").write_text("{")
+    >>> tune, said = fine_tune_words("f1", "labels.ecsv", m0, "f1")
+    >>> print(tune.replace(str(m0), "m0"))  # doctest: +NORMALIZE_WHITESPACE
+    starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog labels.ecsv --resume-from
+    m0 -o NEW_MODEL
+    >>> said.endswith(f"; model {m0} cannot be read (starclass info {m0} says why))")
+    True
+    >>> fine_tune_words("f1", "labels.ecsv", None, "f1", "c.ecsv names model m0, which is no longer there")[1][-57:]
+    '; MODEL: c.ecsv names model m0, which is no longer there)'
+    """
+    from starclass.errors import model_word
+    from starclass.learn.checkpoint import trained_fields
+
+    so_far = None
+    if model is not None:
+        doc, unread = _manifest(Path(model))
+        so_far = recorded_so_far(doc, mosaics_dir)
+        if not Path(model).exists():
+            why = f"model {model_word(model)} is not there"
+        elif unread:
+            why = f"model {model_word(model)} cannot be read ({shlex.join(['starclass', 'info', str(model)])} says why)"
+        elif so_far is None:
+            # a model trained before the record (2026-12-07), on cutouts or stores, or on mosaics in several folders
+            why = (f"model {model_word(model)} records no field it was trained on" if not trained_fields(doc) else
+                   f"model {model_word(model)} records fields whose mosaics are not in one folder each")
+    elif why:
+        why = f"MODEL: {why}"
+    tune = field_fine_tune(data_dir, export, "MODEL" if model is None else str(model), so_far)
+    if so_far is not None:
+        return tune, ""
+    return tune, f" ({SO_FAR_WORDS}{f'; {why}' if why else ''})"
+
+
+def _manifest(model: Path) -> tuple[dict | None, bool]:
+    """A model's manifest, or None and whether it failed to read (a hint never fails for it).
+
+    A single member file (``.pt``) has no manifest of its own: nothing is recorded, nothing failed.
+    """
+    from starclass.errors import StarclassError
+    from starclass.learn.checkpoint import read_manifest
+
+    if model.is_file() and model.suffix.lower() != ".json":
+        return None, False
+    try:
+        return read_manifest(model), False
+    except (StarclassError, OSError, ValueError):  # refused, unreadable or not JSON: 'starclass info' says which
+        return None, True
