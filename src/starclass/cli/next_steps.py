@@ -248,3 +248,39 @@ def _manifest(model: Path) -> tuple[dict | None, bool]:
         return read_manifest(model), False
     except (StarclassError, OSError, ValueError):  # refused, unreadable or not JSON: 'starclass info' says which
         return None, True
+
+
+#: Another field's mosaics, in the classify command after ``train`` or ``calibrate`` on a field.
+OTHER_DIR = "OTHER_DIR"
+
+
+def other_field_words(used: str | None, how: str) -> str:
+    """What :data:`OTHER_DIR` stands for after a command that used a field to train or calibrate a model.
+
+    ``train --mosaics mos`` and ``calibrate MODEL m31 -c held.ecsv`` ended with ``classify mos -c CANDIDATES``
+    (``classify m31 ...``): the field just used, where classify's scores are in-sample (classify warns of a
+    training field, and of the calibration field: 0.900-0.903 coverage for every class there, 0.881-0.909 on a
+    test field). The line proposes another field, and says so.
+
+    Parameters
+    ----------
+    used : str or None
+        The field's folder as the line names it (quoted for a shell), None where not one folder.
+    how : str
+        What the command did with it: ``"trained"``, ``"calibrated"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(other_field_words("mos", "trained"))  # doctest: +NORMALIZE_WHITESPACE
+    OTHER_DIR: the mosaics folder of a field it was not trained on, not mos; scored there, its figures would be
+    in-sample
+    >>> other_field_words(None, "calibrated")[:70]
+    'OTHER_DIR: the mosaics folder of a field it was not calibrated or trai'
+    """
+    seen = "trained" if how == "trained" else f"{how} or trained"
+    return (f"{OTHER_DIR}: the mosaics folder of a field it was not {seen} on{f', not {used}' if used else ''}; "
+            "scored there, its figures would be in-sample")
