@@ -83,7 +83,8 @@ def test_a_model_that_records_its_fields_names_them(tmp_path, monkeypatch):
     set_training_fields(tmp_path / "m0", [([f0 / "x_f555w.fits", f0 / "x_f814w.fits"], f0 / "truth.ecsv")])
     line = _mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s.ecsv"), tmp_path / "m0")
     _, train = _commands(line)
-    assert train[2:10] == ["--mosaics", str(f0), "--catalog", str(f0 / "truth.ecsv"), "--mosaics", "f1",
+    # named from here (short_path): the manifest records them absolute
+    assert train[2:10] == ["--mosaics", "f0", "--catalog", "f0/truth.ecsv", "--mosaics", "f1",
                            "--catalog", "labels.ecsv"], train
     assert "SO_FAR" not in line, line
 

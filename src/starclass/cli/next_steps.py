@@ -212,23 +212,29 @@ def fine_tune_words(data_dir: str, export: str, model: str | os.PathLike | None,
     '; MODEL: c.ecsv names model m0, which is no longer there)'
     """
     from starclass.errors import model_word
+    from starclass.io.paths import short_path
     from starclass.learn.checkpoint import trained_fields
 
     so_far = None
     if model is not None:
         doc, unread = _manifest(Path(model))
         so_far = recorded_so_far(doc, mosaics_dir)
+        # as typed from here: classify records its model absolute, and a user in /tmp/me who typed m0 was told
+        # /tmp/me/m0 (short_path); the fields a manifest records, absolute too, likewise
+        model = short_path(model)
+        if so_far is not None:
+            so_far = [(short_path(m), short_path(c)) for m, c in so_far]
         if not Path(model).exists():
             why = f"model {model_word(model)} is not there"
         elif unread:
-            why = f"model {model_word(model)} cannot be read ({shlex.join(['starclass', 'info', str(model)])} says why)"
+            why = f"model {model_word(model)} cannot be read ({shlex.join(['starclass', 'info', model])} says why)"
         elif so_far is None:
             # a model trained before the record (2026-12-07), on cutouts or stores, or on mosaics in several folders
             why = (f"model {model_word(model)} records no field it was trained on" if not trained_fields(doc) else
                    f"model {model_word(model)} records fields whose mosaics are not in one folder each")
     elif why:
         why = f"MODEL: {why}"
-    tune = field_fine_tune(data_dir, export, "MODEL" if model is None else str(model), so_far)
+    tune = field_fine_tune(data_dir, export, "MODEL" if model is None else model, so_far)
     if so_far is not None:
         return tune, ""
     return tune, f" ({SO_FAR_WORDS}{f'; {why}' if why else ''})"
