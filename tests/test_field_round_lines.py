@@ -110,3 +110,19 @@ def test_a_second_cutout_round_names_a_new_export(tmp_path, monkeypatch):
     # old code: '--export LABELS.csv' and '--stamps SO_FAR.csv --stamps LABELS.csv', the file round 1 wrote
     assert "--export labels_1.csv" in text and "--stamps SO_FAR.csv --stamps labels_1.csv " in text, text
     assert "labels.csv " not in text, text
+
+
+def test_a_second_round_fine_tune_does_not_write_onto_its_start(tmp_path, monkeypatch):
+    """Round 1's fine-tune, pasted as printed, wrote NEW_MODEL; round 2's line read '--resume-from NEW_MODEL -o
+    NEW_MODEL', refused by train (its output is its input). It names the first NEW_MODEL_<k> not there yet."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f1").mkdir()
+    _, train = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s.ecsv"), Path("m0")))
+    assert train[-2:] == ["-o", "NEW_MODEL"], train
+    Path("NEW_MODEL").mkdir()  # round 1's fine-tune, run as printed
+    _, train = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s2.ecsv"), Path("NEW_MODEL")))
+    # old code: '--resume-from NEW_MODEL -o NEW_MODEL'
+    assert train[-4:] == ["--resume-from", "NEW_MODEL", "-o", "NEW_MODEL_1"], train
+    out = Table({"id": [1, 2], "n_labels": [1, 1]}, meta={"label_scheme": "phangs", "model": "NEW_MODEL"})
+    said = _field_export_next(out, Path("f1"), Path("labels.ecsv"), Path("c.ecsv"))
+    assert "--resume-from NEW_MODEL -o NEW_MODEL_1'" in said, said

@@ -26,6 +26,7 @@ from starclass.cli._app import (
     show_progress,
     task_option,
 )
+from starclass.cli.next_steps import new_model_name
 from starclass.errors import StarclassError, counted, model_word, row_noun, shell_word, shown_command
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
@@ -675,7 +676,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with these labels and the cutouts labelled "
          "so far (SO_FAR.csv: the cutouts MODEL was trained on and earlier rounds'; on a round's labels alone a "
          f"fine-tune can forget what MODEL learnt): starclass train --stamps SO_FAR.csv --stamps "
-         f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o NEW_MODEL")
+         f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o {shlex.quote(new_model_name())}")
     if task_file is not None:
         from starclass.learn.config import save_config
 

@@ -92,7 +92,25 @@ def field_fine_tune(data_dir: str, export: str, model: str = "MODEL",
     pairs = [SO_FAR_FIELD] if so_far is None else list(so_far)
     before = "".join(f" --mosaics {q(m) if m != SO_FAR_FIELD[0] else m} --catalog {q(c)}" for m, c in pairs)
     return (f"starclass train{before} --mosaics {data_dir} --catalog {q(export)} --resume-from "
-            f"{q(model) if model != 'MODEL' else model} -o NEW_MODEL")
+            f"{q(model) if model != 'MODEL' else model} -o {q(new_model_name(model))}")
+
+
+def new_model_name(model: str | os.PathLike = "MODEL") -> str:
+    """The ``-o`` of a fine-tune's command: ``NEW_MODEL``, else the first ``NEW_MODEL_<k>`` not there yet.
+
+    Walking the loop by hand (2026-12-07), round 1's fine-tune, pasted as printed, wrote ``NEW_MODEL``; round 2's
+    line then read ``--resume-from NEW_MODEL -o NEW_MODEL``, which ``train`` refuses (its output is its input), and
+    with ``NEW_MODEL_1`` it runs as printed (as :func:`starclass.cli.suggest_cmd.export_path` names the export).
+
+    Examples
+    --------
+    >>> new_model_name("m0"), new_model_name("NEW_MODEL")  # none of them here
+    ('NEW_MODEL', 'NEW_MODEL_1')
+    """
+    name, k = "NEW_MODEL", 1
+    while os.path.lexists(name) or os.path.normpath(str(model)) == name:
+        name, k = f"NEW_MODEL_{k}", k + 1
+    return name
 
 
 def catalogue_model(table, catalogue: str | os.PathLike) -> tuple[Path | None, str]:

@@ -24,6 +24,7 @@ from starclass.cli._app import (
     progress_option,
     warn_flags_differ,
 )
+from starclass.cli.next_steps import new_model_name
 from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
 from starclass.schema import CLASS_REF, ID
 
@@ -398,7 +399,7 @@ def suggest_command(
         echo(said.replace("LABELS.csv", new) + f" or in a CSV beside the cutouts ({files} and a label); train on them "
              f"with the cutouts labelled so far (every class needs training rows), one --stamps for each list{which}; "
              f"fine-tune: starclass train --stamps {so_far} --stamps {new} --resume-from {shlex.quote(str(model))} "
-             "-o NEW_MODEL")
+             f"-o {shlex.quote(new_model_name(model))}")
         # on a line of its own: inside the parenthesis above it was copied with the words after it
         echo(f"label them: {page}")
     elif not mosaics and (store := str(table.meta.get("stamps") or "")):
@@ -565,7 +566,7 @@ def _store_page_hint(store: Path, candidates: Path, output: Path, model: Path) -
     return (f"next: label them on the mosaics the stamp store {q(str(store))} was cut from {said}: starclass inspect "
             f"{data} --catalogue {q(str(output))}; export every label so far: starclass inspect {data} --catalogue "
             f"{q(str(candidates))} --export {labels}; then fine-tune on the store with them: starclass train "
-            f"--stamps {q(str(store))} --labels {labels} --resume-from {q(str(model))} -o NEW_MODEL")
+            f"--stamps {q(str(store))} --labels {labels} --resume-from {q(str(model))} -o {q(new_model_name(model))}")
 
 
 def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:
