@@ -126,3 +126,17 @@ def test_a_second_round_fine_tune_does_not_write_onto_its_start(tmp_path, monkey
     out = Table({"id": [1, 2], "n_labels": [1, 1]}, meta={"label_scheme": "phangs", "model": "NEW_MODEL"})
     said = _field_export_next(out, Path("f1"), Path("labels.ecsv"), Path("c.ecsv"))
     assert "--resume-from NEW_MODEL -o NEW_MODEL_1'" in said, said
+
+
+def test_classify_of_a_second_round_names_suggestions_not_there_yet(tmp_path, monkeypatch):
+    """classify's line ends with 'suggest ... -o suggestions.ecsv': in round 2 (the loop walked by hand) round 1's
+    file was there, and the line was refused as printed ("exists; give --overwrite")."""
+    from starclass.cli.classify_cmd import next_after_classifying_mosaics
+
+    monkeypatch.chdir(tmp_path)
+    line = next_after_classifying_mosaics("c.ecsv", "m", None, labelled=False, recorded=True)
+    assert line.endswith("-o suggestions.ecsv'"), line
+    Path("suggestions.ecsv").write_text("round 1\n")
+    line = next_after_classifying_mosaics("c2.ecsv", "m", None, labelled=False, recorded=True)
+    # old code: '-o suggestions.ecsv' again
+    assert line.endswith("'starclass suggest m c2.ecsv -n 200 -o suggestions_1.ecsv'"), line

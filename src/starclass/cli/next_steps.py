@@ -107,9 +107,24 @@ def new_model_name(model: str | os.PathLike = "MODEL") -> str:
     >>> new_model_name("m0"), new_model_name("NEW_MODEL")  # none of them here
     ('NEW_MODEL', 'NEW_MODEL_1')
     """
-    name, k = "NEW_MODEL", 1
-    while os.path.lexists(name) or os.path.normpath(str(model)) == name:
-        name, k = f"NEW_MODEL_{k}", k + 1
+    return free_name("NEW_MODEL", taken=(os.path.normpath(str(model)),))
+
+
+def free_name(stem: str, suffix: str = "", taken: Sequence[str] = ()) -> str:
+    """``stem + suffix`` where nothing is there yet (from here), else the first ``stem_<k> + suffix`` free.
+
+    For the outputs a ``next:`` line names, so that a later round's line runs as printed: the fine-tune's model
+    (:func:`new_model_name`), ``classify``'s ``suggest -o suggestions.ecsv`` (round 1 wrote it, and round 2's
+    line was refused as printed, "exists; give --overwrite").
+
+    Examples
+    --------
+    >>> free_name("suggestions", ".ecsv"), free_name("NEW_MODEL", taken=["NEW_MODEL"])
+    ('suggestions.ecsv', 'NEW_MODEL_1')
+    """
+    name, k = f"{stem}{suffix}", 1
+    while os.path.lexists(name) or name in taken:
+        name, k = f"{stem}_{k}{suffix}", k + 1
     return name
 
 
