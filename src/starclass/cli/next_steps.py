@@ -14,6 +14,10 @@ import os
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from astropy.table import Table
 
 #: The fields a model was trained on, in a fine-tune command where they are not known.
 SO_FAR_FIELD = ("SO_FAR_DIR", "SO_FAR.ecsv")
@@ -128,7 +132,7 @@ def free_name(stem: str, suffix: str = "", taken: Sequence[str] = ()) -> str:
     return name
 
 
-def catalogue_model(table, catalogue: str | os.PathLike) -> tuple[Path | None, str]:
+def catalogue_model(table: Table, catalogue: str | os.PathLike) -> tuple[Path | None, str]:
     """The model a classified catalogue records (``classify`` / ``suggest``), found on disk, or why it is not.
 
     The meta's ``model`` (a FITS header's ``MODEL``), else the one model its ``model`` column names (a CSV
