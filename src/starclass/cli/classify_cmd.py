@@ -931,6 +931,7 @@ page with 'starclass report out.ecsv -r f/truth.ecsv'"
     """
     import shlex
 
+    from starclass.cli.next_steps import free_name
     from starclass.cli.suggest_cmd import data_dir_words
 
     out, m = (shlex.quote(str(p)) for p in (output, model))
@@ -940,12 +941,14 @@ page with 'starclass report out.ecsv -r f/truth.ecsv'"
     # a store's classification carries its prob_<k>: suggest ranks them as they are (no stamps cut again)
     mos = "" if store or recorded else f" --mosaics {data_dir_words(mosaics)}"
     ref = _reference_words(references)
+    # a free name: round 1's suggestions.ecsv is there in round 2, where the line was refused as printed
+    sug = shlex.quote(free_name("suggestions", ".ecsv"))
     against = (f"the field's {' and '.join(r.name for r in references)}" if references else
                "a labelled catalogue of the field (TRUTH.ecsv: a truth, the people's labels, an 'inspect --export')")
     return (f"next: score it against {against} with "
             f"{shown_command(f'starclass evaluate {out}{ref}')}, or as one page with "
             f"{shown_command(f'starclass report {out}{ref}')}; or choose the candidates people should "
-            f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o suggestions.ecsv')}")
+            f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o {sug}')}")
 
 
 def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:
