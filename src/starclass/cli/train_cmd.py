@@ -1935,6 +1935,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         if group_name:
             # evaluate of cv_predictions.ecsv resamples whole objects by default, as the folds kept them whole
             roots["group_column"] = group_name
+        if not isinstance(source, list):
+            from starclass.io.cutout_folders import portable_folder
+            from starclass.schema import CUTOUT_LIST
+
+            # the list read, as classify --stamps records it: the folder alone made evaluate's next line
+            # 'report --stamps FOLDER', which read a folder holding train.csv, test.csv, ... as label sub-folders
+            roots[CUTOUT_LIST] = portable_folder(source, Path(output) / "cv_predictions.ecsv")
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
