@@ -468,7 +468,7 @@ def classified_cutouts(table: Table, pred: str | os.PathLike) -> Path | None:
 
 
 def _cv_cutouts(table: Table, pred: str | os.PathLike) -> dict[str, str]:
-    """``{"--stamps": LIST}`` for ``train --cv``'s ``cv_predictions.ecsv`` of a cutout list (or its folder), else ``{}``.
+    """``{"--stamps": LIST}`` for ``train --cv``'s ``cv_predictions.ecsv`` of a cutout list (or folder), else ``{}``.
 
     Its rows are the folder's own (blank cutouts left out), classified by the fold models, so the folder it
     records is the one report's gallery of mistakes reads: without it ``train --cv`` -> ``evaluate`` ->
