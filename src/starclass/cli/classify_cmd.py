@@ -951,6 +951,40 @@ page with 'starclass report out.ecsv -r f/truth.ecsv'"
             f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o {sug}')}")
 
 
+def _calibration_rows_line(model: Path, cutouts, scored) -> str | None:
+    """The warning for cutouts of a list the model's calibration was fitted on (``calibrate --stamps``); else None.
+
+    ``calibrate m --stamps test.csv`` then ``classify --stamps test.csv`` and ``evaluate`` (the M31 walk of
+    2026-12-07, the PAndAS cutouts split in two) scored the conformal coverage (0.910 at 90%) and the ECE on the
+    very rows they were fitted on, without a word; on mosaics the calibration field is said
+    (:func:`_calibration_field_line`). The calibration records each image it read (``rows_from``'s
+    ``stamps_of_images``, each as its list names it): they are compared with these cutouts' files, resolved.
+    """
+    import numpy as np
+
+    from starclass.errors import StarclassError
+    from starclass.io.cutout_folders import listed_path
+    from starclass.learn.checkpoint import read_manifest
+
+    try:
+        rows_from = (read_manifest(model).get("calibration") or {}).get("rows_from") or {}
+        stamps, images = rows_from.get("stamps"), rows_from.get("stamps_of_images")
+    except (StarclassError, OSError, ValueError, AttributeError):
+        return None  # no manifest (a single member file) or none readable: no record, nothing to say
+    if not isinstance(stamps, str) or not isinstance(images, list) or not images:
+        return None  # calibrated on its validation split or on mosaics, or a record without its images
+    listing = Path(stamps)
+    root = listing if listing.is_dir() else listing.parent  # a list's names are relative to its folder
+    fitted = {str(listed_path(root, str(row[0]))) for row in images if isinstance(row, list) and row}
+    here = np.array([str(listed_path(cutouts.root, f)) in fitted for f in cutouts.files]) & np.asarray(scored)
+    if not here.any():
+        return None
+    return (f"model {model_word(model)} was calibrated on {int(here.sum())} of these {int(np.sum(scored))} labelled "
+            f"rows (its calibration's rows: {stamps}): their calibrated probabilities and conformal sets are "
+            "in-sample, so the ECE and the coverage scored against their labels are no held-out measure; evaluate "
+            "cutouts the model was neither trained nor calibrated on")
+
+
 def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:
     """``"; the model was trained on 743 of these 867 rows: ..."`` where it was (its manifest's digests), else "".
 
@@ -1240,6 +1274,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
             right = np.asarray(out["class_pred"]) == ref
             acc = np.mean(right[done])
             echo(f"accuracy against the labels: {acc:.3f}{left}{_trained_on_words(loaded, cutouts, cfg, done, right)}")
+            if said := _calibration_rows_line(Path(model), cutouts, done):
+                warnings.warn(said, UserWarning, stacklevel=2)
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")

@@ -1857,6 +1857,17 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         from starclass.stamps.images import cutout_band_no_data, cutout_inputs
 
         classes = label_classes(cutouts, cfg.label_map, config=cfg)
+        if cutouts.folds is not None:
+            from starclass.schema import FOLD
+
+            # the reader checks a list's ready-made folds (a group split across them is refused), but the folds are
+            # drawn here: a user who gave them took the figures for theirs without a word
+            n_given = int(np.unique(cutouts.folds).size)
+            warnings.warn(f"{cutouts.source}: its column {FOLD!r} holds {counted(n_given, 'ready-made fold')}, which "
+                          f"train --cv does not read: --cv {cv_scheme} draws folds of its own"
+                          f"{' (whole objects, stratified by class)' if cutouts.group_column else ''}, so the "
+                          "figures are not those of the column's folds", UserWarning,
+                          stacklevel=2)
         inputs = cutout_inputs(cutouts.images, cfg)
         # blank (constant) cutouts are left out of every fold, as of a single training
         no_data = cutout_band_no_data(cutouts.images, cfg)
@@ -1924,6 +1935,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         if group_name:
             # evaluate of cv_predictions.ecsv resamples whole objects by default, as the folds kept them whole
             roots["group_column"] = group_name
+        if not isinstance(source, list):
+            from starclass.io.cutout_folders import portable_folder
+            from starclass.schema import CUTOUT_LIST
+
+            # the list read, as classify --stamps records it: the folder alone made evaluate's next line
+            # 'report --stamps FOLDER', which read a folder holding train.csv, test.csv, ... as label sub-folders
+            roots[CUTOUT_LIST] = portable_folder(source, Path(output) / "cv_predictions.ecsv")
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
