@@ -32,7 +32,7 @@ The recipe follows the StarcNet paper (section 3-4) unless the task config says 
 * **Batch-norm statistics** of the kept weights are recomputed over the training set at
   the end (:func:`recalibrate_batchnorm`), so inference-mode outputs match the weights.
 * **Devices**: CUDA when available (mixed precision with ``recipe.amp``: bfloat16 where the
-  GPU supports it, else float16 with gradient scaling), CPU otherwise; ``recipe.amp="bf16"``
+  GPU computes it natively, Ampere or later, else float16 with gradient scaling), CPU otherwise; ``recipe.amp="bf16"``
   trains in bfloat16 on a CPU too (:mod:`starclass.learn.precision`).
 
 Labels: the reference classes (``class_ref``, 1-4) are mapped to the task's output classes

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
+from starclass import quiet_import
 from starclass.errors import StarclassError, shell_word
 from starclass.io.legus import LAYOUT_UNCERTAIN_WARNING
 from starclass.io.legus import machine_only as machine_only_rows
@@ -1295,9 +1296,10 @@ def _fill_missing(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _model(rule: str, seed: int):
-    from sklearn.dummy import DummyClassifier
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.tree import DecisionTreeClassifier
+    with quiet_import():
+        from sklearn.dummy import DummyClassifier
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.tree import DecisionTreeClassifier
 
     if rule == "majority":
         return DummyClassifier(strategy="most_frequent")
@@ -1321,8 +1323,10 @@ def logo_predictions(X: np.ndarray, y: np.ndarray, groups: np.ndarray, rule: str
     >>> float(np.mean(logo_predictions(X, y, groups, "ci_tree") == y))
     1.0
     """
-    from sklearn.model_selection import LeaveOneGroupOut
     from threadpoolctl import threadpool_limits
+
+    with quiet_import():
+        from sklearn.model_selection import LeaveOneGroupOut
 
     pred = np.zeros_like(y)
     # one thread: the machine is shared, and OpenMP oversubscription stalls gradient boosting
