@@ -1295,6 +1295,14 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     for src, dst in (column_map or {}).items():
         k = _column_number(src, ncols, p)
         _check_position_kind(k, dst, p)
+        # two entries for one column, or two columns for one name: the later one replaced the earlier
+        # without a word ({'36': 'class_ref', '35': 'class_ref'} read col 35 while the layout line said col 36)
+        if mapped.get(f"col{k}", dst) != dst:
+            raise ColumnMapError(f"{p}: the column map names column {k} twice, as {mapped[f'col{k}']} and as "
+                                 f"{dst}: a column is read as one thing; keep the entry you mean")
+        if (twice := [c for c, n in mapped.items() if n == dst and c != f"col{k}"]):
+            raise ColumnMapError(f"{p}: the column map names two columns as {dst}, {twice[0][3:]} and {k}: only "
+                                 f"one can be read as {dst}; keep the entry you mean")
         for other in [c for c, n in names.items() if n == dst and c != k]:
             names[other] = f"legus_col{other}"  # the user's choice replaces the layout's
         names[k] = dst
@@ -1437,8 +1445,15 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if nonfinite:
         warnings.warn(nonfinite_words(p, nonfinite, lines), stacklevel=2)
-    if layout.name == "hybrid" and CLASS_REF in t.colnames:
+    if layout.name == "hybrid" and names.get(34) == CLASS_REF:
         t[CLASS_HYBRID] = t[CLASS_REF].copy()
+    elif layout.name == "hybrid" and names.get(34) == "legus_col34":
+        # a map that reads class_ref from another column (--map class_ref=36, the three people's mode) left col 34,
+        # the hybrid class, as legus_col34 and made class_hybrid a copy of the mapped column: --pred-column
+        # class_hybrid then scored col 36 against itself, and info counted col 36's classes by col 35's methods
+        hybrid = np.asarray(t["legus_col34"], dtype=float)
+        t.remove_column("legus_col34")
+        t[CLASS_HYBRID] = np.where(np.isin(hybrid, (0,) + CLASSES), hybrid, 0).astype(np.int16)
     set_units(t)
     certain = layout.certain or CLASS_REF in (column_map or {}).values()
     note = layout.note
