@@ -181,7 +181,7 @@ def add_map_entry(out: dict[str, str], source: str, target: str) -> None:
     ...     add_map_entry(m, source, "class_ref")
     >>> m
     {'35': 'class_ref', 'Class': 'class_ref'}
-    >>> add_map_entry(m, "36", "class_ref")
+    >>> add_map_entry(m, "36", "class_ref")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: --map names two columns as class_ref, 35 and 36: ...
