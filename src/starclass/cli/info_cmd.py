@@ -329,7 +329,7 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
         out = f"; {no_mean + no_split} of the {d['n']} left out: {', '.join(why)}" if why else ""
         lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources{out}): "
                      f"not unanimous {d['disagree']:.1%}; two people agree {d['pair_4class']:.1%} "
-                     f"(4 classes), {d['pair_binary']:.1%} (1+2 vs 3+4)")
+                     f"(4 classes), {d['pair_123v4']:.1%} (1-3 vs 4), {d['pair_binary']:.1%} (1+2 vs 3+4)")
     if meta.get("column_map_used"):
         lines.append("mapped: " + ", ".join(f"{s} -> {d}" for s, d in meta["column_map_used"].items()))
     humans = human_cols(table)
