@@ -65,3 +65,31 @@ def test_ngc628c_three_vote_sources_by_hand():
     assert d["mode_123v4"] == pytest.approx(mode_123v4)
     # classes 1-3 against 4 splits the people less often than four classes do
     assert d["pair_4class"] < d["pair_123v4"] < 1
+
+
+def test_hybrid_check_gives_1_3_vs_4():
+    from astropy.table import Table
+
+    from starclass.science.validation import hybrid_check
+
+    # mode vs ML: (1, 2) same side everywhere; (3, 4) apart on 1-3 | 4, together on 1+2 | 3+4; (4, 4) the same class
+    t = Table({"class_ref": [1, 3, 4], "class_method": [3, 3, 3], "class_human_mode": [1, 3, 4],
+               "class_ml": [2, 4, 4], "class_ml_checked": [0, 0, 0]})
+    row = hybrid_check(t)[0]
+    assert (int(row["n"]), int(row["n_agree_4class"]), int(row["n_agree_binary"]), int(row["n_agree_123v4"])) == (
+        3, 1, 3, 2)
+
+
+def test_ngc1566_hybrid_pairs_1_3_vs_4_by_hand(legus_tab):
+    from starclass.io.catalog import read_catalog
+    from starclass.science.validation import hybrid_check
+
+    raw = np.loadtxt(legus_tab).astype(int)
+    got = {r["pair"]: (int(r["n"]), int(r["n_agree_123v4"])) for r in hybrid_check(read_catalog(legus_tab))}
+    for pair, (a, b) in {"human mode (col 36) vs ML (col 37)": (36, 37),
+                         "human mode (col 36) vs 1 human checking ML (col 38)": (36, 38),
+                         "ML (col 37) vs 1 human checking ML (col 38)": (37, 38)}.items():
+        x, y = raw[:, a - 1], raw[:, b - 1]
+        both = (x > 0) & (y > 0)
+        assert got[pair] == (int(both.sum()), int(np.sum((x[both] <= 3) == (y[both] <= 3)))), pair
+    assert got["human mode (col 36) vs ML (col 37)"] == (1042, 743)  # docs/legus_validation.md, section 1
