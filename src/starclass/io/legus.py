@@ -984,6 +984,40 @@ def _missing(v: np.ndarray) -> np.ndarray:
     return bad
 
 
+def check_legus_band_order(bands: Sequence[str], path: str | Path) -> None:
+    """Refuse given bands a LEGUS file cannot have: a filter starclass does not know, or five not blue to red.
+
+    Columns 6-15 of every LEGUS file hold its five filters from blue to red (UV, U, B, V, I). ``--bands
+    f275w,f336w,f555w,f435w,f814w`` read the B magnitudes as F555W and the V as F435W, exit 0 (the SED check's
+    0.50 mag in "F435W" the one trace), and ``--bands ...,f999w`` named a filter no SSP offset, colour or mass
+    limit knows, without a word.
+
+    Raises
+    ------
+    StarclassError
+        Naming the file, the bands given and the filter(s) at fault.
+
+    Examples
+    --------
+    >>> check_legus_band_order(["f275w", "f336w", "f435w", "f606w", "f814w"], "a.tab")
+    >>> check_legus_band_order(["f275w", "f336w", "f555w", "f435w", "f814w"], "a.tab")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: a.tab: --bands f275w,f336w,f555w,f435w,f814w are not blue to red ...
+    """
+    given = ",".join(bands)
+    unknown = [b for b in bands if b not in BANDS]
+    if unknown:
+        raise StarclassError(f"{path}: --bands {given}: {', '.join(unknown)} is no filter starclass knows "
+                             f"({', '.join(b for b in BANDS if b.startswith('f'))}); a LEGUS file's columns 6-15 "
+                             "hold five HST filters, blue to red")
+    for a, b in zip(bands[:-1], bands[1:], strict=True):
+        if BANDS[b].photplam <= BANDS[a].photplam:
+            raise StarclassError(f"{path}: --bands {given} are not blue to red ({a} before {b}): a LEGUS file's "
+                                 "columns 6-15 hold its five filters from blue to red (UV, U, B, V, I); give them "
+                                 "in that order")
+
+
 def _column_number(key: str, ncols: int, path: Path) -> int:
     """``"34"`` or ``"col34"`` -> 34, checked against the file's columns."""
     s = key.strip().lower()
@@ -1280,6 +1314,8 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     bands = [b.lower() for b in bands]
     if len(bands) != 5:
         raise StarclassError(f"LEGUS catalogues have five bands; got {bands} for {p}")
+    if bands_source == "given":
+        check_legus_band_order(bands, p)
     for i, b in enumerate(bands):
         names[6 + 2 * i] = mag_col(b)
         names[7 + 2 * i] = magerr_col(b)
