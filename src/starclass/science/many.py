@@ -251,7 +251,7 @@ def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
     >>> parse_field_maps(None)
     {}
     """
-    from starclass.io.overview import is_column_number, parse_column_map
+    from starclass.io.overview import add_map_entry, is_column_number, parse_column_map
 
     out: dict[str, dict[str, str]] = {}
     for item in items or ():
@@ -268,7 +268,7 @@ def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
                 raise StarclassError(f"--map item {item!r}: with --catalogs it takes LEGUS column numbers "
                                      f"(class_ref=35); {src!r} is no column number (LEGUS .tab files have no "
                                      "column names)")
-            out.setdefault(field, {})[src] = dst
+            add_map_entry(out.setdefault(field, {}), src, dst)
     return out
 
 
