@@ -2649,7 +2649,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             table = merged[name]
             fdir = outdir / "fields" / name
             with atomic_path(fdir / "catalogue.parquet") as tmp:
-                pq.write_table(table, tmp)
+                # the column list astropy's reader checks is redone: merge_tiles wrote it before trained_field was
+                # appended, and Table.read of every field's catalogue failed with KeyError 'trained_field'
+                pq.write_table(with_astropy_metadata(table), tmp)
             part = tmp_cat / f"field={name}"
             part.mkdir()
             # the partition folder names the field: the column itself is left out of the files
