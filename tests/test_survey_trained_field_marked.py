@@ -110,7 +110,6 @@ def test_a_survey_marks_the_trained_field_in_its_catalogue_summary_and_line(tmp_
                             echo=lambda s: None)
     assert result.ok, result.summary
     import pyarrow.parquet as pq
-
     from astropy.table import Table
 
     for name, flag in (("a", True), ("b", False)):
