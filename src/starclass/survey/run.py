@@ -443,6 +443,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 # modes keep their digest. The PSF itself is a function of what the digest holds already (mosaics,
                 # flags, settings): it is estimated only for fields with tiles to run (_field_psfs)
                 h.update(json.dumps({"apcorr_psf": "whole mosaic"}).encode())
+            if plan.photometry == "growth":
+                # growth tiles made when a saturated star's bleed was summed within the window only (lost beyond
+                # the overlap) may hold it too faint: stale. ci, none and skip tiles keep their digest
+                h.update(json.dumps({"saturated_bleed": "beyond the window"}).encode())
             key = f"{info.spec.name}/{tile.name}"
             jobs.append(TileJob(
                 field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
