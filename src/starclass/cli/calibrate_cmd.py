@@ -255,7 +255,7 @@ def calibrate_command(
         # since (its labels changed) is not re-read as if it were the one calibrated on
         rows_from = stamps_rows_from(model, source, column, file_column or "file")
     else:
-        from starclass.io.catalog import numeric_column, read_catalog
+        from starclass.io.catalog import catalogue_row_places, numeric_column, read_catalog
         from starclass.io.mosaic import read_mosaics
         from starclass.learn.classify import check_bands
         from starclass.stamps import make_inputs
@@ -271,6 +271,8 @@ def calibrate_command(
         check_bands(list(cfg.bands), list(mos.bands), f"model {model_word(model)}", mos, task=cfg.name,
                     listed="the mosaics given on the command line")
         echo_flagged(mos)
+        # a row named as a person finds it (id and position), read before rows are placed through the WCS
+        places = catalogue_row_places(table)
         table = place_rows(table, mos, catalog)
         # the torch import, the catalogue and the mosaics went by under the first line; cutting the stamps took as
         # long again (4 s for 3,000 rows, loaded machine), and nothing was said until the classification's bar
@@ -283,7 +285,6 @@ def calibrate_command(
         # as a file beside wherever classify ran)
         source = str(Path(catalog).absolute())
         no_data = None  # a mosaic's stamp without data is a row without a usable stamp (values 0 above)
-        places = None
         from starclass.learn.calibration import mosaic_rows_from
 
         # recorded so that a fine-tune of this model can cut these rows again and score them with its own weights;
