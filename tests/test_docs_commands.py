@@ -572,7 +572,8 @@ def in_sample_examples(path: Path) -> list[str]:
 
 def test_the_in_sample_checker_catches_a_model_classifying_its_own_rows(tmp_path):
     doc = tmp_path / "doc.md"
-    doc.write_text("```bash\nstarclass train --task legus4-compact --mosaics field/ --catalog field/truth.ecsv -o model/\n"
+    doc.write_text("```bash\nstarclass train --task legus4-compact --mosaics field/ --catalog field/truth.ecsv "
+                   "-o model/\n"
                    "starclass classify field/*.fits --catalog candidates.ecsv --model model/ -o a.ecsv\n"
                    "starclass calibrate model/ heldout/*.fits --catalog heldout/truth.ecsv\n"
                    "starclass classify heldout/*.fits --catalog candidates.ecsv --model model/ -o b.ecsv\n"
