@@ -88,3 +88,27 @@ def test_train_on_one_field_names_its_mosaics_in_the_next_line(tmp_path, single_
             "would be in-sample)") in line, line
     for c in commands:
         assert "MOSAICS" not in c, line  # calibrate first (a few validation rows) names the field
+
+
+def test_calibrate_names_the_fields_the_model_trained_on_beside_the_one_calibrated_on(tmp_path, single_thread,
+                                                                                       monkeypatch):
+    """docs/training.md's quick start, walked: a model trained on field/ and calibrated on heldout/ was told
+    'OTHER_DIR: ... not heldout', though field/ is no other field either. The recorded training fields are
+    named beside it, relative to the working folder as typed."""
+    from starclass.learn.checkpoint import set_training_fields
+
+    monkeypatch.chdir(tmp_path)
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0])
+    write_toy_held_out(cfg, tmp_path / "heldout", 40, seed=21)
+    model = write_untrained_model(tmp_path / "model", cfg, seed=0)
+    (tmp_path / "field").mkdir()
+    for band in ("f555w", "f814w"):  # the record keeps the mosaic files that exist
+        (tmp_path / "field" / f"f_{band}.fits").write_bytes(b"")
+    set_training_fields(model, [([tmp_path / "field" / "f_f555w.fits", tmp_path / "field" / "f_f814w.fits"],
+                                 tmp_path / "field" / "truth.ecsv")])
+    res = runner.invoke(app, ["calibrate", "model", "heldout/mos", "--catalog", "heldout/held.ecsv",
+                              "--device", "cpu", "--overwrite", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert ("(OTHER_DIR: the mosaics folder of a field it was not calibrated or trained on, not heldout/mos or "
+            "field; scored there") in text, text

@@ -510,3 +510,84 @@ def test_every_starclass_name_the_docs_give_for_python_exists():
                     bad.append(f"{path.relative_to(ROOT)}:{number}: {name}")
     assert found > 100, f"only {found} names found"
     assert not bad, "names the docs give that starclass does not have:\n" + "\n".join(bad)
+
+
+def _inputs_and_options(args: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """A documented command's positional words and its options' values (``{"--model": ["model/"]}``)."""
+    command = _commands().get(args[0])
+    words = [w.strip("[]") for w in args[1:]]
+    positional: list[str] = []
+    options: dict[str, list[str]] = {}
+    j = 0
+    while j < len(words):
+        word = words[j]
+        j += 1
+        if word.startswith("-") and word != "-":
+            option, _, value = word.partition("=")
+            if not value and command is not None and _takes_value(command, option) and j < len(words):
+                value, j = words[j], j + 1
+            options.setdefault(option, []).append(value)
+        elif word and word != "|" and not word.endswith("..."):
+            positional.append(word)
+    return positional, options
+
+
+def _place(word: str) -> str:
+    """What a path names for this check: its first folder (``field`` of ``field/*.fits``), or the file itself."""
+    parts = Path(word.strip("'\"")).parts
+    return parts[0] if len(parts) > 1 else word.strip("'\"").rstrip("/")
+
+
+#: the options through which a command reads the rows it trains, calibrates or classifies on
+_DATA_OPTIONS = ("--mosaics", "-m", "--catalog", "-c", "--stamps", "--fields")
+
+
+def in_sample_examples(path: Path) -> list[str]:
+    """``file:line: command`` of each documented ``classify --model M`` whose data M was trained or calibrated on.
+
+    The commands of ``path`` are read in order: ``train ... -o M`` records the folders and files it read (its
+    ``--mosaics``, ``--catalog``, ``--stamps``, ``--fields``), ``calibrate M ...`` adds its own; a ``classify``
+    that reads one of them again with ``--model M`` scores M on its own rows. A detected ``candidates.ecsv``
+    is no labelled row and is left alone.
+    """
+    used: dict[str, set[str]] = {}
+    hits = []
+    for number, args in documented_commands(path):
+        if not args or args[0] not in ("train", "calibrate", "classify"):
+            continue
+        positional, options = _inputs_and_options(args)
+        data = {_place(v) for o in _DATA_OPTIONS if o != "-m" or args[0] == "train" for v in options.get(o, [])}
+        if args[0] == "train":
+            for out in options.get("-o", []) + options.get("--output", []):
+                used[out.rstrip("/")] = data
+        elif args[0] == "calibrate" and positional:
+            used.setdefault(positional[0].rstrip("/"), set()).update(data | {_place(w) for w in positional[1:]})
+        else:
+            given = (data | {_place(w) for w in positional}) - {"candidates.ecsv"}
+            for model in options.get("--model", []):
+                if used.get(model.rstrip("/"), set()) & given:
+                    hits.append(f"{path.name}:{number}: starclass {' '.join(args)}")
+    return hits
+
+
+def test_the_in_sample_checker_catches_a_model_classifying_its_own_rows(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("```bash\nstarclass train --task legus4-compact --mosaics field/ --catalog field/truth.ecsv "
+                   "-o model/\n"
+                   "starclass classify field/*.fits --catalog candidates.ecsv --model model/ -o a.ecsv\n"
+                   "starclass calibrate model/ heldout/*.fits --catalog heldout/truth.ecsv\n"
+                   "starclass classify heldout/*.fits --catalog candidates.ecsv --model model/ -o b.ecsv\n"
+                   "starclass classify other/*.fits --catalog candidates.ecsv --model model/ -o c.ecsv\n"
+                   "starclass train --task m31-real --stamps labels.csv -o M\n"
+                   "starclass classify --stamps labels.csv --model M -o out.csv\n"
+                   "starclass classify --stamps test.csv --model M -o out.csv\n```\n")
+    assert [h.split(":")[1] for h in in_sample_examples(doc)] == ["3", "5", "8"], in_sample_examples(doc)
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_no_worked_example_classifies_with_a_model_the_rows_it_trained_or_calibrated_on():
+    """docs/training.md's quick start trained on field/ and classified field/*.fits (2026-12-07), the README's
+    table and real_images.md classified the cutout list they trained on: figures in-sample, what the
+    next: lines and classify's warning steer away from. Each example classifies a field or list of its own."""
+    hits = [h for path in DOCS for h in in_sample_examples(path)]
+    assert hits == [], "\n".join(hits)

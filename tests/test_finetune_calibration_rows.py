@@ -297,3 +297,37 @@ def test_a_mask_file_changed_since_the_mosaic_calibration_drops_it(start, tmp_pa
     masks[1].unlink()
     _fine_tune(cfg, toy, data / "m0", tmp_path / "m3")
     assert f"{masks[1]} is gone" in read_manifest(tmp_path / "m3")["no_calibration"]
+
+
+def test_a_blank_catalogue_row_is_named_by_its_id_and_position_by_calibrate_and_the_fine_tune(start, tmp_path):
+    """``calibrate MOSAICS -c held.ecsv`` and the fine-tune that re-scores those rows named a blank row "(row 1)"
+    of an ECSV: a row no viewer of the field shows, whose line is not the row's. Both name its id and its x, y
+    now (:func:`starclass.io.catalog.catalogue_row_places`), as a person finds it in the catalogue and in DS9."""
+    import shutil
+
+    from astropy.io import fits
+    from typer.testing import CliRunner
+
+    from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
+    from starclass.cli import app
+    from starclass.io.catalog import read_catalog
+
+    root, cfg, toy, result = start
+    shutil.copytree(root / "model", tmp_path / "data" / "m0")
+    held = tmp_path / "data" / "held"
+    write_toy_held_out(cfg, held, 60, seed=21)
+    row = read_catalog(held / "held.ecsv")[4]
+    x, y, half = int(round(float(row["x"]))), int(round(float(row["y"]))), cfg.stamp_size // 2 + 3
+    for path in sorted((held / "mos").glob("*.fits")):  # the fifth object's stamp one value in every band
+        with fits.open(path, mode="update") as hdul:
+            hdu = next(h for h in hdul if h.data is not None)
+            hdu.data[y - half:y + half + 1, x - half:x + half + 1] = 1.0
+    res = CliRunner().invoke(app, ["calibrate", str(tmp_path / "data" / "m0"), str(held / "mos"), "-c",
+                                   str(held / "held.ecsv"), "--overwrite", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    place = f"id {row['id']} at x {float(row['x']):.1f}, y {float(row['y']):.1f}"
+    (said,) = [s for s in res.output.splitlines() if "blank (constant) image" in s]
+    assert f"is a blank (constant) image: {place}; left out" in said and "(row 5)" not in said, said
+    _, warned = _fine_tune(cfg, toy, tmp_path / "data" / "m0", tmp_path / "m1")
+    blank = [str(w.message) for w in warned if "left out, as classify leaves them unclassified" in str(w.message)]
+    assert len(blank) == 1 and f"is a blank (constant) image: {place}; left out" in blank[0], blank

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import warnings
 from pathlib import Path
@@ -231,3 +232,70 @@ def test_messages_of_one_and_of_several_agree():
     assert one.startswith("; 1 row carries 1 label the task does not know: 'star'"), one
     two = unknown_labels_note({"star": [6, 7], "blob": [9]}, {"cluster": 1}, remedy=False)
     assert two.startswith("; 3 rows carry 2 labels the task does not know:"), two
+
+
+#: abbreviations whose full stop ends no sentence
+ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx|No)\.")
+#: a sentence that ends inside a message: a full stop after a word, a bracket, a quote or a placeholder, then a
+#: capital (a file name's or a number's full stop has no space after it, an ellipsis no capital)
+SENTENCE_ENDS_INSIDE = re.compile(r"[a-z0-9)\]'`}]\.\s+[A-Z]")
+
+
+def _message_text(node: ast.expr) -> str | None:
+    """A string literal's text (an f-string's placeholders as ``{}``); None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    return None
+
+
+def _unclosed_sentences(root: Path) -> list[str]:
+    """``file:line: end`` of each message (a StarclassError's, a warning's) of two or more sentences, under
+    ``root``, whose last sentence has no full stop."""
+    hits = []
+    for p in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text())):
+            if not (isinstance(node, ast.Call) and node.args and (
+                    getattr(node.func, "id", None) == "StarclassError" or getattr(node.func, "attr", None) == "warn")):
+                continue
+            text = _message_text(node.args[0])
+            if (text and SENTENCE_ENDS_INSIDE.search(ABBREVIATION.sub("", text))
+                    and not text.rstrip().endswith(".")):
+                hits.append(f"{p.relative_to(root)}:{node.lineno}: ...{text[-60:]}")
+    return hits
+
+
+def test_a_message_of_several_sentences_ends_with_a_full_stop():
+    """A message is one sentence without a closing full stop, as Python's own are ("error: --bands names
+    band f555w twice ..."), or several sentences, each closed: "it is damaged. Delete it and run the same
+    command again ... No merged catalogue was written" ended bare, and 32 more such (2026-12-07). No
+    check read how a message ends, so none caught them; this one refuses each, naming its line."""
+    hits = _unclosed_sentences(SRC)
+    assert hits == [], "\n".join(hits)
+
+
+def test_the_full_stop_guard_sees_sentences_and_not_abbreviations(tmp_path):
+    (tmp_path / "a.py").write_text('raise StarclassError(f"{p} is damaged. Delete it and run again")\n')
+    (tmp_path / "b.py").write_text('warnings.warn("one unit. Convert them", UserWarning)\n')
+    (tmp_path / "c.py").write_text('raise StarclassError(f"{p} is damaged. Delete it and run again.")\n'
+                                   'raise StarclassError("set X (e.g. X=... starclass inspect ...) or run it")\n'
+                                   'raise StarclassError(f"{p}: the file v1.2 of labels.csv is empty")\n')
+    said = _unclosed_sentences(tmp_path)
+    assert [h.split(":")[0] + ":" + h.split(":")[1] for h in said] == ["a.py:1", "b.py:1"], said
+
+
+def test_the_password_refusal_without_a_terminal_closes_its_sentences(monkeypatch):
+    """ "no password for ann: there is no terminal to ask at; set ... or run the command at a terminal" had no
+    closing full stop after its aside's full stops (e.g., the ellipses); two closed sentences now."""
+    import io
+
+    from starclass.cli.inspect_cmd import PASSWORD_ENV, _password
+
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(StarclassError) as exc:
+        _password("ann")
+    said = str(exc.value)
+    assert said.startswith("no password for ann: there is no terminal to ask at. Set ") and said.endswith(
+        "or run it at a terminal."), said

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -255,7 +257,7 @@ def calibrate_command(
         # since (its labels changed) is not re-read as if it were the one calibrated on
         rows_from = stamps_rows_from(model, source, column, file_column or "file")
     else:
-        from starclass.io.catalog import numeric_column, read_catalog
+        from starclass.io.catalog import catalogue_row_places, numeric_column, read_catalog
         from starclass.io.mosaic import read_mosaics
         from starclass.learn.classify import check_bands
         from starclass.stamps import make_inputs
@@ -271,6 +273,8 @@ def calibrate_command(
         check_bands(list(cfg.bands), list(mos.bands), f"model {model_word(model)}", mos, task=cfg.name,
                     listed="the mosaics given on the command line")
         echo_flagged(mos)
+        # a row named as a person finds it (id and position), read before rows are placed through the WCS
+        places = catalogue_row_places(table)
         table = place_rows(table, mos, catalog)
         # the torch import, the catalogue and the mosaics went by under the first line; cutting the stamps took as
         # long again (4 s for 3,000 rows, loaded machine), and nothing was said until the classification's bar
@@ -283,7 +287,6 @@ def calibrate_command(
         # as a file beside wherever classify ran)
         source = str(Path(catalog).absolute())
         no_data = None  # a mosaic's stamp without data is a row without a usable stamp (values 0 above)
-        places = None
         from starclass.learn.calibration import mosaic_rows_from
 
         # recorded so that a fine-tune of this model can cut these rows again and score them with its own weights;
@@ -348,8 +351,13 @@ def calibrate_command(
         typer.echo(f"WARNING: {calibrate_command_named(caution, model)}", err=True)  # the model given, not MODEL
     # it ended on the fit's figures, and nothing said what to run with the refitted model (train, classify,
     # detect and simulate each end with a 'next:' line; found walking docs/uncertainty.md)
+    from starclass.cli.next_steps import recorded_so_far
+
+    # the training fields are no more another field than the calibration one: named beside it (the quick start's
+    # line said 'not heldout' of a model trained on field/)
+    trained = [f for f, _ in recorded_so_far(doc, None) or ()] if stamps is None else []
     echo(calibrate_next_line(model, stamps=stamps is not None, tta=tta is not None,
-                             mosaics=None if stamps is not None else mosaics, store=store))
+                             mosaics=None if stamps is not None else mosaics, store=store, trained=trained))
 
 
 def _store_rows(path: Path, cfg, label_column: str, *, model: Path | str | None = None) -> tuple:
@@ -384,7 +392,7 @@ TTA_NOTE = "--tta uses the fit under TTA"
 
 
 def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: list[Path] | None = None,
-                        store: bool = False) -> str:
+                        store: bool = False, trained: Sequence[str | os.PathLike] = ()) -> str:
     """The 'next:' line ``calibrate`` ends with: classify with the refitted model, as its inputs were given.
 
     The field to classify is another than the one calibrated on (``OTHER_DIR``, said to be so:
@@ -405,6 +413,9 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
         The mosaics given (with ``--catalog``); None with ``--stamps``.
     store : bool, optional
         The ``--stamps`` given was a stamp store: the stores to classify are ones cut for the model's task.
+    trained : sequence of path, optional
+        The mosaics folders of the fields the model records it was trained on: named with the calibration
+        field as folders not to give (each as a path relative to the working folder where it is under it).
 
     Returns
     -------
@@ -425,6 +436,11 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
     next: classify with it: 'starclass classify OTHER_DIR -c CANDIDATES --model model -o classified.ecsv'
     (OTHER_DIR: the mosaics folder of a field it was not calibrated or trained on, not m31; scored there, its
     figures would be in-sample; --tta uses the fit under TTA)
+    >>> print(calibrate_next_line("model", stamps=False, tta=False, mosaics=[Path("heldout")], trained=["field"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    next: classify with it: 'starclass classify OTHER_DIR -c CANDIDATES --model model -o classified.ecsv'
+    (OTHER_DIR: the mosaics folder of a field it was not calibrated or trained on, not heldout or field; scored
+    there, its figures would be in-sample)
     """
     from starclass.cli.suggest_cmd import data_dir_of
 
@@ -441,8 +457,15 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
     # another field than the one calibrated on: classify warns of that field (its own calibration rows, in-sample)
     source = "--stamps STORE.h5" if store else f"{OTHER_DIR} -c CANDIDATES"
     command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
+    used = [] if folder is None else [shell_word(folder)]
+    for field in trained:
+        # as the line names the calibration folder: relative to the working folder where under it
+        rel = os.path.relpath(field)
+        word = shell_word(str(field) if rel.startswith("..") else rel)
+        if word not in used:
+            used.append(word)
     other = ("STORE.h5: one cut from a field it was not calibrated or trained on" if store else
-             other_field_words(None if folder is None else shell_word(folder), "calibrated"))
+             other_field_words(" or ".join(used) or None, "calibrated"))
     return f"next: classify with it: {command} ({other}{f'; {TTA_NOTE}' if tta else ''})"
 
 

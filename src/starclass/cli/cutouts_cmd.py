@@ -160,7 +160,7 @@ def cutouts(
         if "appears twice" in str(exc) and len(mosaics) > 1:
             # the usual cause: several fields' folders given for one field
             raise StarclassError(f"{exc}. For several fields give one --catalog per mosaics folder (in the same "
-                                 "order) or a fields list (--fields FILE)") from None
+                                 "order) or a fields list (--fields FILE).") from None
         raise
     echo_flagged(mset, quiet=quiet)
     # ra, dec without x, y: placed through the mosaics' WCS

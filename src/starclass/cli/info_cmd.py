@@ -1715,7 +1715,7 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         warnings.warn(f"{cs.source}: {units_note}. A task that normalises each stamp (zscore, zstd, asinh, rgb; "
                       "m31-real: zscore) divides out a factor per cutout, so this changes nothing for it; under "
                       "normalisation 'none' or 'flux' the network sees these cutouts on different scales: convert "
-                      "them to one unit (counts / EXPTIME = counts/s)", UserWarning, stacklevel=2)
+                      "them to one unit (counts / EXPTIME = counts/s).", UserWarning, stacklevel=2)
     from starclass.learn.classify import blank_words
 
     # an all-NaN cutout was listed among the "blank (constant) images": it holds no data, which is not the same fault

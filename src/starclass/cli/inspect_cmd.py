@@ -48,8 +48,8 @@ def _password(name: str) -> str:
     if pw:
         return pw
     if not sys.stdin.isatty():
-        raise StarclassError(f"no password for {name}: there is no terminal to ask at; set {PASSWORD_ENV} "
-                             f"(e.g. {PASSWORD_ENV}=... starclass inspect ...) or run the command at a terminal")
+        raise StarclassError(f"no password for {name}: there is no terminal to ask at. Set {PASSWORD_ENV} for the "
+                             f"command ({PASSWORD_ENV}=... starclass inspect ...) or run it at a terminal.")
     try:
         return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
     except (typer.Abort, EOFError):  # Ctrl-D at the prompt
@@ -347,7 +347,7 @@ def _refuse_init_without_catalogue(data_dir: Path, catalogue, url: str) -> None:
         f"no candidate catalogue in {data_dir} (looked for {', '.join(CATALOGUE_NAMES)}): --init makes the "
         "label database of a field's candidates, so it needs them; nothing was created. Write one with "
         f"{shown_command(f'starclass detect {shell_word(data_dir)} -o {shell_word(written)}')} or give "
-        "--catalogue FILE, then run this again")
+        "--catalogue FILE, then run this again.")
 
 
 def _refuse_task_path(task: str) -> None:
@@ -379,7 +379,7 @@ def _refuse_task_path(task: str) -> None:
         f"--task {task}{'' if what.startswith(':') else ' '}{what}; with DATA_DIR, --task takes a task preset "
         f"name ({', '.join(f'{f}*' for f in TASK_SCHEMES)}), whose family gives the label scheme. For a task "
         f"file or model folder give --scheme ({', '.join(SCHEMES)}) instead of --task, or serve its cutouts "
-        "with --stamps LIST --task FILE, where the task's classes are the keys")
+        "with --stamps LIST --task FILE, where the task's classes are the keys.")
 
 
 def _check_stamps_options(data_dir, stamps: Path, catalogue, flags, export: Path | None) -> None:

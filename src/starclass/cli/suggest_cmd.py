@@ -1439,7 +1439,7 @@ def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool
                 f"--check-labels {source} --held-out-only: every one of its {counted(len(table), 'row')} is a cutout "
                 f"model {model_word(used)} was trained on (its record of training rows): no held-out row remains to "
                 f"check. Rank "
-                "out-of-fold probabilities: train with --cv 5 and give its cv_predictions.ecsv")
+                "out-of-fold probabilities: train with --cv 5 and give its cv_predictions.ecsv.")
         return (f"--held-out-only: dropped {n_in} of the {counted(len(table), 'row')} of {source}, cutouts model "
                 f"{used} was trained on (its record of training rows; in-sample); {len(table) - n_in} held-out rows "
                 "remain, ranked among themselves"), rows
@@ -1452,7 +1452,7 @@ def _in_sample_line(table, source: Path, model: Path | None, held_out_only: bool
             "trained on (its record of training rows), so their probabilities are in-sample: they agree with the "
             "labels the model was fitted to, and hide the ones to look at again. Rank out-of-fold probabilities: "
             f"train with --cv 5 and give its cv_predictions.ecsv, or check only the other rows with --held-out-only. "
-            f"The rows: {rows_named(rows, limit=5)}")
+            f"The rows: {rows_named(rows, limit=5)}.")
     return (f"out-of-fold as far as model {model_word(used)} records: none of the {len(table)} cutouts is one it "
             f"was trained on"
             + ("; --held-out-only: none dropped" if held_out_only else "")), []

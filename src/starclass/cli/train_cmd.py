@@ -1204,7 +1204,7 @@ def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None, listed: str =
         if "appears twice" in str(exc) and len(paths) > 1:
             # the usual cause: several fields' folders given for one field
             raise StarclassError(f"{exc}{where}. For several fields give one --catalog per --mosaics folder (in "
-                                 "the same order) or a fields list (--fields FILE)") from None
+                                 "the same order) or a fields list (--fields FILE).") from None
         raise
     check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}", mos, task=cfg.name, listed=listed)
     echo_flagged(mos)

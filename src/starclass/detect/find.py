@@ -376,7 +376,7 @@ def find_candidates(
             f"the background noise is 0 in {int((~(rms_mesh > 0)).sum())} of {rms_mesh.size} background "
             f"boxes ({box_size} px): most of their pixels have one value (a constant fill, or the zeros of "
             "a counts image), and no candidate can be found there. An image of photon counts is read as "
-            "such when its pixels are non-negative integers (not divided by the exposure time)",
+            "such when its pixels are non-negative integers (not divided by the exposure time).",
             UserWarning, stacklevel=2)
     box = int(min(box_size, ny, nx))
     wy = _interp_matrix(ny, box, mesh.shape[0])

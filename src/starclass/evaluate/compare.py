@@ -1468,7 +1468,7 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
             f"{FEW_PAIRS_SHARE:.0%}) pair with the other table within {radius} px {where} ({names[0]}: "
             f"{len(pred)} rows, {names[1]}: {len(ref)} rows): the tables are most likely of different fields "
             f"and the pairs chance coincidences{grid}; nothing was scored. If they overlap only in part, "
-            f"--allow-few-matches scores those {ia.size} pairs")
+            f"--allow-few-matches scores those {ia.size} pairs.")
     if ia.size < CHANCE_PAIRS_SHARE * smaller:
         # two different fields (or pointings) can share a few positions by chance: 3 pairs of 60 scored
         # "accuracy 1.000" without a word that the tables hardly overlap

@@ -965,7 +965,7 @@ def check_identity(identity: FileIdentity | None) -> None:
         what = "was replaced by another file"
     raise StarclassError(
         f"the label database {identity.path} {what} while serving; labels are not saved. "
-        "Stop the server, put the database back (or restore a backup) and start it again")
+        "Stop the server, put the database back (or restore a backup) and start it again.")
 
 
 def check_writable(engine: Engine) -> None:
@@ -1923,7 +1923,7 @@ def _field_refusal(dataset: str, have: str, key: str) -> StarclassError:
     return StarclassError(
         f"dataset {dataset!r} of this database holds the labels of another field (mosaics {have}), not of "
         f"this one (mosaics {key}): candidates with the same id would share labels. Give this field its own "
-        "--dataset NAME (or its own --db); the other field's labels stay as they are")
+        "--dataset NAME (or its own --db); the other field's labels stay as they are.")
 
 
 def dataset_field(engine: Engine | sa.Connection, dataset: str) -> str | None:

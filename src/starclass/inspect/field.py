@@ -439,7 +439,7 @@ def refuse_xy_off_sky(table: Table, wcs: object, source: str | Path) -> None:
         f"mosaics' WCS (more than {XY_SKY_REFUSE_PX:g} px: a catalogue of another field, or of another image "
         "grid), so the pictures would not show the candidates it names; nothing was created or written. If x, y "
         "are pixels of these mosaics, drop the ra, dec columns; if ra, dec are right, drop the x, y columns (the "
-        "rows are then placed through the WCS). classify and cutouts warn of such a catalogue and go on")
+        "rows are then placed through the WCS). classify and cutouts warn of such a catalogue and go on.")
 
 
 def shown_v_band(table: Table, bands: list[str], source: str | Path) -> tuple[str, str | None]:

@@ -3205,6 +3205,61 @@ def _fill_xy_from_sky(table: Table, rows: np.ndarray, wcs) -> None:
         table[c] = col
 
 
+def catalogue_row_places(table: Table) -> list[str]:
+    """Each row of a catalogue as a person finds it: its id and its position, ``x``, ``y`` or else ``ra``, ``dec``.
+
+    ``calibrate MOSAICS -c CATALOGUE`` and a fine-tune re-scoring those rows named a blank row "(row 61)" of
+    an ECSV, whose line is not the row's (a header of 20-odd lines above it), and which no viewer of the
+    field shows: the id, and where it sits on the mosaics or the sky, find it in the catalogue and in DS9.
+    Read before the rows are placed through the WCS: a catalogue of ``ra``, ``dec`` alone is named by them.
+    A row without an id is named by its row number (counted from 1, the first below the header).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A catalogue as read (:func:`read_catalog`).
+
+    Returns
+    -------
+    list of str
+        One place per row, in order.
+
+    Examples
+    --------
+    >>> catalogue_row_places(Table({"id": [12, 15], "x": [101.24, np.nan], "y": [88.0, np.nan],
+    ...                             "ra": [10.1, 10.2], "dec": [41.0, 41.1]}))
+    ['id 12 at x 101.2, y 88.0', 'id 15 at ra 10.200000, dec 41.100000']
+    >>> catalogue_row_places(Table({"ra": [10.1], "dec": [41.0]}))
+    ['row 1 at ra 10.100000, dec 41.000000']
+    """
+    def values(name: str) -> np.ndarray | None:
+        if name not in table.colnames:
+            return None
+        try:
+            return np.asarray(np.ma.filled(np.ma.asarray(table[name], dtype=float), np.nan), dtype=float)
+        except (TypeError, ValueError):  # sexagesimal text: said as written
+            return np.asarray([str(v) for v in table[name]], dtype=object)
+
+    def known(col: np.ndarray | None, i: int) -> bool:
+        return col is not None and (col.dtype == object or bool(np.isfinite(col[i])))
+
+    ids = (np.ma.filled(np.ma.asarray(table[ID]).astype(str), "") if ID in table.colnames
+           else np.full(len(table), "", dtype=object))
+    x, y, ra, dec = values(X), values(Y), values(RA), values(DEC)
+    places = []
+    for i in range(len(table)):
+        who = f"id {ids[i]}" if str(ids[i]).strip() else f"row {i + 1}"
+        if known(x, i) and known(y, i):
+            where = f" at x {x[i]:.1f}, y {y[i]:.1f}"
+        elif known(ra, i) and known(dec, i):
+            where = (f" at ra {ra[i]}, dec {dec[i]}" if ra.dtype == object or dec.dtype == object
+                     else f" at ra {ra[i]:.6f}, dec {dec[i]:.6f}")
+        else:
+            where = ""
+        places.append(who + where)
+    return places
+
+
 def placed_note(source: str | os.PathLike, placed: int, rows: int, *, every: bool) -> str:
     """The one line that says rows of catalogue ``source`` were placed from ``ra``, ``dec`` through the WCS.
 

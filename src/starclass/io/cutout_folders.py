@@ -4070,7 +4070,7 @@ def _refuse_band_rows(names: list[str], rows: list[dict[str, str]], lines: list[
         "read every band file as a cutout of its own, in the task's band. Give one row per object with one "
         f"file_<band> column per band ({', '.join('file_' + b.lower() for b in bands[:3])}; with pandas: "
         f"df.pivot(index={keys!r}, columns={col!r}, values='file').add_prefix('file_').reset_index()), or keep "
-        "the rows of one band only")
+        "the rows of one band only.")
 
 
 def _missing_band_note(row: dict[str, str], col: str, file_cols: list[str]) -> str:
@@ -4788,12 +4788,12 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                         f"{dict(config.merge)} and takes only {targets}. Map your labels in a task file: "
                         f"label_map: {{{yaml}}}, each N one of those reference classes; or, for labels that "
                         f"are the task's own classes {list(config.classes)}, add 'merge: {{}}' to the task file "
-                        "(no merge: each class is itself)")
+                        "(no merge: each class is itself).")
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class of task {config.name!r} (classes "
                     f"{list(config.classes)}); a task without a label_map reads labels as its class numbers and "
                     f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
-                    f"label_map: {{{yaml}}}, each N a class of the task")
+                    f"label_map: {{{yaml}}}, each N a class of the task.")
             out[i] = int(number)
     if missing and not allow_empty:
         first = missing[0]

@@ -1142,7 +1142,7 @@ def check_fixed_columns(a: np.ndarray, lines: np.ndarray, path: Path) -> None:
                 "the same in every field (id, x, y, RA, Dec, five magnitudes and their errors, CI, SED fit, "
                 "number of filters), so a column missing or added before column 34 shifts the others; this "
                 f"file has {ncols} columns. Compare it with the original (or the field's .readme), or read a "
-                "file of other columns as a table with a header (CSV, ECSV)")
+                "file of other columns as a table with a header (CSV, ECSV).")
 
 
 

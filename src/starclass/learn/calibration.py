@@ -1444,7 +1444,7 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
             "a calibration fitted on them is too confident and its conformal sets too small")
     if not allow:
         raise StarclassError(f"{what}. Calibrate on held-out rows, or fit anyway with --allow-training-rows "
-                             "(allow_training_rows=True)")
+                             "(allow_training_rows=True).")
     warnings.warn(f"{what} (fitted anyway: --allow-training-rows)", CalibrationWarning, stacklevel=stacklevel)
     return n_in
 

@@ -109,7 +109,7 @@ def check_histogram_rows(n_rows: int, n_bins: int, what: str = "n_bins",
         raise StarclassError(
             f"histogram binning ({what} {n_bins}): {n_rows} calibration rows{blank} are {n_rows / n_bins:.1f} per "
             f"bin; it needs at least {int(min_rows_per_bin)} rows per bin ({least} rows). Give more labelled rows, "
-            "fewer bins, or use the temperature (small sets: docs/uncertainty.md, section 1c)")
+            "fewer bins, or use the temperature (small sets: docs/uncertainty.md, section 1c).")
     return n_bins
 
 

@@ -212,14 +212,14 @@ def check_pixel_scales(cutouts: CutoutSet, config: TaskConfig, what: str) -> Non
         warnings.warn(f"{cutouts.source}: {units}. Task {config.name!r} has normalisation {norm!r}, which keeps the "
                       f"values' scale, so the network sees these cutouts on different scales in {what}: convert them "
                       "to one unit (counts / EXPTIME = counts/s), or use a task that normalises each stamp "
-                      "('normalisation: zscore', zstd or asinh in its task file)", UserWarning, stacklevel=2)
+                      "('normalisation: zscore', zstd or asinh in its task file).", UserWarning, stacklevel=2)
     if norm != "none" or (note := mixed_scale_note(cutouts)) is None:
         return
     raise StarclassError(
         f"{cutouts.source}: {note}. Task {config.name!r} has normalisation 'none', so the network would see the "
         f"two kinds of file on different scales and {what} cannot be trusted: convert the cutouts to one kind "
         "(all FITS/NPY with their values, or all pictures), or use a task whose normalisation puts each stamp "
-        "on one scale ('normalisation: zscore', zstd or asinh in its task file)")
+        "on one scale ('normalisation: zscore', zstd or asinh in its task file).")
 
 
 def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0, *,

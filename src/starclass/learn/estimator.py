@@ -405,7 +405,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 "here holds reference classes where 0 means 'no label' (merged to the task's classes): the "
                 "folds would train on other classes than y's and the columns would not be y's classes. Loop "
                 "over StratifiedKFold(...).split(X, y) and call fit and predict_proba per fold instead "
-                "(docs/models.md); cross_val_predict(clf, X, y) (method='predict') gives the task's classes")
+                "(docs/models.md); cross_val_predict(clf, X, y) (method='predict') gives the task's classes.")
         if int(self.batch_size) < 1:
             raise StarclassError(f"CNNClassifier: batch_size={self.batch_size!r} must be >= 1")
         if self.precision is not None:

@@ -201,7 +201,7 @@ def check_several_people(columns: Sequence[str], model: str, *, name: str = "lab
             f"{name}: classify --votes weighs each person's votes by their Dawid-Skene confusion matrix, estimated "
             f"by comparing the people with each other; with one vote column ({col}) there is nobody to compare "
             "with, and the joint class would be that person's vote with probability 1 whatever the model says. "
-            "Give two or more people's vote columns (--label-columns), or classify without --votes")
+            "Give two or more people's vote columns (--label-columns), or classify without --votes.")
     why = ("the distribution of one vote is that vote, one-hot" if model == "soft" else
            "one person's confusion matrix cannot be estimated without others to compare with, so it comes out "
            "the identity and the posterior is that person's vote, one-hot")
@@ -209,7 +209,7 @@ def check_several_people(columns: Sequence[str], model: str, *, name: str = "lab
         f"{name}: --label-model {model} weighs several people's votes, but one vote column was given "
         f"({col}): "
         f"{why}, the same targets as --label-model mode. Give two or more people's vote columns "
-        "(--label-columns), or train on this one with --label-model mode")
+        "(--label-columns), or train on this one with --label-model mode.")
 
 
 def known_classes(config: TaskConfig) -> list[int]:
@@ -270,7 +270,7 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
             raise StarclassError(
                 f"{name}: --label-columns {c} is column {final[0]} of this LEGUS catalogue ({final[1]}), not one "
                 "person's votes; the LEGUS catalogues hold no individual people's votes (README of the LEGUS "
-                "data). To train, use the final class: --catalog FILE --label-column class_ref, no --labels")
+                "data). To train, use the final class: --catalog FILE --label-column class_ref, no --labels.")
         number, what = NOT_PEOPLE.get(c, (None, None))
         m = re.fullmatch(r"legus_col(\d+)", c)
         if number is None and hybrid and m and 36 <= int(m.group(1)) <= 39:
@@ -283,7 +283,7 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
                 "each column for a person would count the same people, and a machine, several times. See "
                 "'NGC 1566 (39 columns)' in the README of the LEGUS data (shared/data/legus/README.md) and "
                 "docs/legus_validation.md. To train, use its final class instead (--catalog FILE --label-column "
-                "class_ref, no --labels); for classify --votes the file holds no individual people's votes")
+                "class_ref, no --labels); for classify --votes the file holds no individual people's votes.")
     if votes is None:
         votes = vote_matrix(table, columns, name=name)
     for j, c in enumerate(columns):
@@ -997,7 +997,7 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
         raise StarclassError(
             f"{name}: --label-columns {CLASS_HUMAN_MEAN} is the mean of the people's classes (LEGUS column 35), "
             "not one person's votes; the LEGUS catalogues hold no individual votes (README of the LEGUS data). "
-            "Train on the final class instead: --catalog FILE (its class_ref) and no --labels")
+            "Train on the final class instead: --catalog FILE (its class_ref) and no --labels.")
     renamed = {src: dst for src, dst in (table.meta.get("column_map_used") or {}).items()
                 if src not in table.colnames and dst in table.colnames}
     others = [h for h in cols if h not in CONSENSUS_COLUMNS and h not in renamed]
@@ -1016,7 +1016,7 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
         raise StarclassError(
             f"{name}: --label-columns {c} {what}, not one person's votes: a label model would count it as one more "
             f"person who agrees with the others. Leave it out ({hint}); if it does hold one person's classes, give it "
-            "another name (e.g. class_h4)")
+            "another name (e.g. class_h4).")
     missing = [c for c in cols if c not in table.colnames]
     if missing:
         raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "

@@ -2510,14 +2510,14 @@ def _recorded_path(rows_from: dict, key: str, start: Path, index: int | None = N
 def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     """Cut the stamps of a ``calibrate MOSAICS -c CATALOGUE`` calibration again.
 
-    Returns (inputs, class values, None, source, the record rebased on ``outdir``, None: no places, rows are
-    named by their catalogue row).
+    Returns (inputs, class values, None, source, the record rebased on ``outdir``, each row's place as calibrate
+    names it: :func:`starclass.io.catalog.catalogue_row_places`).
 
     Raises StarclassError where a mosaic, the catalogue or a bad-pixel mask file (``--mask-file``) is gone or
     changed since (their recorded :func:`starclass.learn.calibration.file_stamp`), or the mask files were
     not recorded.
     """
-    from starclass.io.catalog import numeric_column, place_on_mosaics, read_catalog
+    from starclass.io.catalog import catalogue_row_places, numeric_column, place_on_mosaics, read_catalog
     from starclass.io.mosaic import PixelFlags, read_mosaics
     from starclass.learn.calibration import file_stamp, mask_files_of, relative_to, stale_file
     from starclass.learn.classify import check_bands
@@ -2549,6 +2549,7 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     table = read_catalog(catalog, require_xy=False, classes=cfg.catalogue_classes)
     if column not in table.colnames:
         raise StarclassError(f"{catalog} has no label column {column!r} any more")
+    places = catalogue_row_places(table)  # as calibrate names them: id and position, before placing
     table = place_on_mosaics(table, mos, catalog, say=lambda line: None)  # said when the start was calibrated
     inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)
     values = np.asarray(numeric_column(table, column, f"catalogue {catalog}"), dtype=float).copy()
@@ -2560,7 +2561,7 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
                # as found (a copy's new times): the next fine-tune compares times first, not the digests of whole files
                "stamps_of_files": [file_stamp(f) for f in [*files, catalog]],
                "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
-    return inputs, values, None, str(catalog), rebased, None
+    return inputs, values, None, str(catalog), rebased, places
 
 
 def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):

@@ -465,7 +465,7 @@ def _submit(cluster, spec: BatchSpec) -> None:
         f"--jobqueue {spec.system}: {submit} refused {len(unsubmitted) or spec.jobs} of {counted(spec.jobs, 'job')}"
         f"{f' (exit code {code.group(1)})' if code else ''}: {said}; nothing is left queued. Check --queue, --cores, "
         f"--memory, --walltime and dask-jobqueue's configuration (account, job-extra-directives: "
-        f"~/.config/dask/jobqueue.yaml)")
+        f"~/.config/dask/jobqueue.yaml).")
 
 
 def _close_quietly(cluster) -> None:

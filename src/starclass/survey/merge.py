@@ -154,7 +154,7 @@ def _read_tile(path: str | Path) -> pa.Table:
         raise StarclassError(
             f"tile file {path} cannot be read ({type(exc).__name__}: {' '.join(str(exc).split()).rstrip('.')}): it is "
             "damaged. Delete it and run the same command again: its tile is run again and the other finished tiles "
-            "are kept. No merged catalogue was written") from None
+            "are kept. No merged catalogue was written.") from None
 
 
 def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 1.0,

@@ -625,7 +625,7 @@ def check_bkg_units(units: list[tuple[str, tuple[Any, str] | None]], where: str 
     raise StarclassError(
         f"{where}: the fields' bkg would be in units that do not convert into one another: {listed}. The merged "
         "catalogue holds one unit per column (bkg is the V-band background per pixel, in the mosaics' unit); "
-        "survey these fields in separate runs (another -o each), or give their mosaics one unit. Nothing was run")
+        "survey these fields in separate runs (another -o each), or give their mosaics one unit. Nothing was run.")
 
 
 def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") -> None:
@@ -693,12 +693,12 @@ def check_given_units(given: list[tuple[str, Any, Any]], where: str = "plan") ->
                 f"{listed}. The merged catalogue holds one unit per column, so the values of "
                 f"{agreeing(len(unstated[col]), 'field')} {nameless} "
                 f"would be read as {first}; give every field's {col} its unit (an ECSV or FITS catalogue states "
-                "it, a CSV cannot), or survey these fields in separate runs (another -o each). Nothing was run")
+                "it, a CSV cannot), or survey these fields in separate runs (another -o each). Nothing was run.")
         listed = "; ".join(f"field {name!r}: {unit} ({path})" for name, unit, path in units)
         raise StarclassError(
             f"{where}: the positions catalogues' column {col} is in units that do not convert into one another: "
             f"{listed}. The merged catalogue holds one unit per column; survey these fields in separate runs "
-            "(another -o each), or give the column one unit. Nothing was run")
+            "(another -o each), or give the column one unit. Nothing was run.")
 
 
 def common_units(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], list[str]]:
@@ -2372,7 +2372,7 @@ def survey_lock(outdir: Path) -> Iterator[None]:
                 f"survey output {outdir} is being written by another survey ({_holder_words(text)}), on another "
                 f"machine, according to {path}; wait for it to end (its finished tiles are then reused), or choose "
                 f"another folder. If no survey runs on {rec['host']} any more (killed there, or its node lost: a "
-                f"survey clears the file when it ends), remove {path} and start again")
+                f"survey clears the file when it ends), remove {path} and start again.")
         f.seek(0)
         f.truncate()
         f.write(json.dumps({"pid": os.getpid(), "host": host, "started": time.strftime("%Y-%m-%d %H:%M:%S")}) + "\n")
