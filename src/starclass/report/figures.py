@@ -173,6 +173,18 @@ def colours_of(labels: Sequence[int | str]) -> list[str]:
     return [one(k) for k in labels]
 
 
+#: Colours of the metric lines (purity, recall, F1; the reliability and deferral figures' lines, the ladder's rules):
+#: none of them a class's, a spare one's or a merged group's (above), so that on a two-class page red no longer
+#: means both "cluster" and "purity" (until 2026-12-07 the metrics took the red, blue and green of classes 1-3).
+#: Okabe & Ito's bluish green and the IBM design palette's violet and magenta with Tol's wine: told apart with the
+#: common colour-vision deficiencies, by lightness as well as hue; each at least 30 CIELAB units from every colour
+#: above.
+METRIC_PALETTE = ("#882255", "#009e73", "#785ef0", "#dc267f")
+
+#: The metric each line of the threshold and trend figures draws, in its colour of :data:`METRIC_PALETTE`.
+METRIC_COLOURS = dict(zip(("purity", "recall", "f1"), METRIC_PALETTE))
+
+
 #: The figures :func:`place_grid` placed: they fit their size, and :func:`png_bbox` saves them without a tight box.
 #: A set, not a layout engine: matplotlib draws a figure that has one an extra time before saving it (for its
 #: layout), half the time of the many-field mass-age figure that place_grid saves.
@@ -729,7 +741,7 @@ def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, t
     """
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
-    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+    for c, col in METRIC_COLOURS.items():
         v = np.ma.masked_array(np.asarray(scan[c]), np.ma.getmaskarray(scan[c]))
         ax.plot(thr, v, color=col, label=c)
     if chosen:
@@ -933,7 +945,7 @@ def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulat
                  fontsize=9, color="#444444", gid="note",
                  bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb"})
         return
-    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+    for c, col in METRIC_COLOURS.items():
         v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.legend(fontsize=8, loc="lower left")
@@ -1729,8 +1741,7 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     """
     fig, (ax, axh) = new_subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
-    colours = ("#d62728", "#1f77b4", "#2ca02c")
-    shown = list(zip(panels, colours))
+    shown = list(zip(panels, METRIC_PALETTE))
     lowest = []  # the lower edge of each panel's first bin with rows
     for i, ((label, t, ece), col) in enumerate(shown):
         lo, hi = np.asarray(t["bin_lo"], float), np.asarray(t["bin_hi"], float)
@@ -1779,7 +1790,7 @@ def fig_deferral(curves: dict[str, object], title: str) -> Figure:
     [0.75, 1.0]
     """
     fig, ax = new_subplots(figsize=(4.6, 3.4))
-    for (label, t), col in zip(curves.items(), ("#1f77b4", "#d62728", "#2ca02c")):
+    for (label, t), col in zip(curves.items(), METRIC_PALETTE):
         ax.plot(np.asarray(t["fraction_to_people"], float), np.asarray(t["accuracy_kept"], float), "o-", ms=3,
                 color=col, label=label)
     ax.set_xlabel("fraction left to people")
