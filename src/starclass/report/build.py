@@ -36,6 +36,7 @@ from starclass.evaluate.compare import (  # noqa: F401
     class_column,
     evaluate_catalogs,
     load_catalog,
+    self_catalogue_name,
     task_labels,
 )
 from starclass.evaluate.matching import match_catalogs
@@ -736,7 +737,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     named = said or str
 
     def said(n: str) -> str:
-        return f"{named(n)} ({scored_col})" if n == pname and by_column else named(n)
+        # as the catalogue's own reference column is named (self_catalogue_name: "ngc1566 class_ref"): one page said
+        # "ngc1566 (class_ml)" of the one and "ngc1566 class_ref" of the other (until 2026-12-07)
+        return self_catalogue_name(named(n), scored_col) if n == pname and by_column else named(n)
 
     def key(n: str) -> str:
         """The name of catalogue ``n``'s class-dependent tables and figures (``box_counts_<key>``)."""
