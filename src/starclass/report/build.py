@@ -422,7 +422,9 @@ def _trust_section(c: Comparison) -> Section:
                "basic interval cut at 0 (it is biased upwards), the Brier score's the percentile interval."
                if "ece_lo" in cal.colnames else "."))
     panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []
-    panels.append(("calibrated" if t.ece_raw is not None else "prob_<k>", t.reliability, t.ece))
+    # without raw probabilities the one line is the probabilities as the catalogue has them, as the table's row says
+    # ("as written"): the legend said "prob_<k>", a pattern of column names, of prob_joint_<k> too (until 2026-12-07)
+    panels.append(("calibrated" if t.ece_raw is not None else "probabilities as written", t.reliability, t.ece))
     if t.few_rows():
         s.note(t.few_rows())
     if t.interval_caution():
