@@ -341,9 +341,9 @@ def test_the_reliability_legend_says_what_its_line_is_without_raw_probabilities(
     t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1})
     drawn = _figure_texts(monkeypatch)
     evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
-    legends = [x for v in drawn.values() if "perfect" in v for x in v if "(ECE " in x]
+    legends = {x for v in drawn.values() if "perfect" in v for x in v if "(ECE " in x}
     assert len(legends) == 1, legends
-    assert legends[0].startswith("probabilities as written (ECE "), legends
+    assert legends.pop().startswith("probabilities as written (ECE ")
 
 
 def test_threshold_figure_without_a_threshold_says_why(monkeypatch):
