@@ -1641,6 +1641,11 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     return fig
 
 
+#: The fewest columns' width (1.9 inches each) a gallery is drawn at, whatever the number of its cutouts: room for
+#: its title in a few lines.
+GALLERY_MIN_COLUMNS = 3
+
+
 def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *,
                 origin: str = "upper", pixel_scale: float | None = None) -> Figure:
     """A grid of cutouts ``[N, H, W]`` with one title each, a scale bar in the first.
@@ -1659,7 +1664,10 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = max(1, -(-n // ncols))
-    fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * ncols, 2.1 * nrows + 0.4), squeeze=False)
+    # at least GALLERY_MIN_COLUMNS columns wide: a gallery of one cutout was 1.9 inches wide, and its title, fitted
+    # to that width, ran to 9 lines (the cutouts keep their size: an image keeps its aspect in a wider panel)
+    fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * max(ncols, GALLERY_MIN_COLUMNS), 2.1 * nrows + 0.4),
+                             squeeze=False)
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
