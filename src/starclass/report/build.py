@@ -1142,11 +1142,15 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
     stamps, classes, maps, avg, prof, n_masked = _gradcam_maps(inputs, model_classes, layer=choice.module)
     order = np.concatenate([np.flatnonzero(classes == k)[:2] for k in np.unique(classes)])
     show = stamps[order].mean(axis=1)
-    names = {int(k): str(v) for k, v in (class_names or {}).items()}
+    # "1 cluster", as every other figure of the page names the class (figure_names): the profiles' legend and the
+    # mean maps said "cluster" alone (until 2026-12-07)
+    names = (figure_names(EvalTask.from_classes(tuple(int(k) for k in class_names),
+                                                class_names=[str(v) for v in class_names.values()]))
+             if class_names else {})
     image_origin = getattr(inputs, "origin", "lower")
     # the radii in arcsec where the scale is known, as starclass explain draws them (the report's were in px)
     scale = getattr(inputs, "pixel_scale", None)
-    s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {names.get(int(c), f'class {c}')}"
+    s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {F.shown_name(int(c), names)}"
                                                           for c in classes[order]], avg, prof,
                                       f"Grad-CAM at layer {choice.name} ({choice.size[0]}x{choice.size[1]} map)",
                                       names=names, origin=figure_origin(image_origin), pixel_scale=scale),

@@ -1565,12 +1565,12 @@ GRADCAM_BAR = "Grad-CAM / its peak (examples overlaid; mean maps: their mean)"
 
 
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
-                *, names: dict[int, str] | None = None, origin: str = "lower",
+                *, names: Mapping[int | str, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
 
-    ``labels`` title the examples; ``names`` (class -> name) title the mean maps and the
-    profiles' legend (``class <k>`` where missing); long titles are wrapped to their panels.
+    ``labels`` title the examples; ``names`` (class -> shown name, ``"1 cluster"``: :func:`shown_name`) title the
+    mean maps and the profiles' legend (``class <k>`` where missing); long titles are wrapped to their panels.
     ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
     ``"upper"`` for PNG/JPEG/NPY cutouts (as stored, like :func:`fig_gallery`), ``"lower"`` for
     FITS cutouts and stamps cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
@@ -1611,13 +1611,13 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax.axis("off")
         if i == 0:
             add_scale_bar(ax, pixel_scale, int(np.shape(img)[-1]))
-    names = names or {}
+    names = {str(k): v for k, v in (names or {}).items()}
     im = over
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
         im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=top)
         # a mean map is zero only where every map of the class is: say so rather than show a flat tint
-        ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=SMALL_TEXT)
+        ax.set_title(zero_map_title(f"mean, {shown_name(k, names)}", m, "all maps"), fontsize=SMALL_TEXT)
         ax.axis("off")
     if im is not None:
         # under the mean maps, whose colours are drawn in full (the examples' at 40% over their stamps)
@@ -1628,7 +1628,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
-        ax.plot(np.asarray(r) * (pixel_scale or 1.0), p, color=colour[k], label=names.get(k, f"class {k}"))
+        ax.plot(np.asarray(r) * (pixel_scale or 1.0), p, color=colour[k], label=shown_name(k, names))
     ax.set_xlabel("radius [arcsec]" if pixel_scale else "radius [px]")
     ax.set_ylabel("mean Grad-CAM")
     # maps run 0..1: from 0, and no offset, as a flat profile (0.4833728 to within 1e-8) was drawn on an
