@@ -1077,13 +1077,15 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
                 ages = track["age"].value if hasattr(track["age"], "value") else track["age"]
                 j = int(np.argmin(np.abs(np.asarray(ages) - age)))
                 ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3, gid="ssp_age")
-                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6, gid="ssp_age")
+                # placed beside its mark once the box labels are (place_age_labels, below)
+                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=SMALL_TEXT, va="center",
+                        gid="ssp_age")
         if reddening is not None:
             d_vi, d_ub, what = reddening
             x0, y0 = 1.15, -1.95  # above box 1 and right of box 4: no box or track there
             ax.annotate("", xy=(x0 + d_vi, y0 + d_ub), xytext=(x0, y0),
                         arrowprops=dict(arrowstyle="->", color="firebrick", lw=1.2))
-            ax.text(x0, y0 - 0.08, what, fontsize=6, color="firebrick")
+            ax.text(x0, y0 - 0.08, what, fontsize=SMALL_TEXT, color="firebrick")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
         ax.set_xlim(-1.0, 2.0)
         ax.set_ylim(1.2, -2.2)
@@ -1102,6 +1104,7 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     renderer = fig.canvas.get_renderer()
     for ax in axes.ravel()[:n]:
         place_box_labels(ax, renderer)
+        place_age_labels(ax, renderer)
     return fig
 
 
@@ -1134,9 +1137,9 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
     (F555W or F606W, F435W or F438W, another SSP file) puts it: a fixed corner was crossed by some
     track (box 3's top left by the demo's F555W track, chosen as clear of an F606W one). Each label
     takes the first of :func:`box_label_spots` where its text (with a margin of 1.5 points) lies inside
-    its box, is not crossed by the track's path and covers no age mark or label, the reddening arrow or
-    another box's label; where none is clear it keeps the first. Measured in display units, so the
-    panels must be placed first.
+    its box, is not crossed by the track's path and covers no age mark, the reddening arrow or its text
+    or another box's label; where none is clear it keeps the first. The age labels are placed after,
+    clear of these (:func:`place_age_labels`). Measured in display units, so the panels must be placed first.
 
     Examples
     --------
@@ -1149,8 +1152,9 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
     lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
     labels = [t for t in ax.texts if (t.get_gid() or "").startswith("box_label_")]
     frames = {p.get_gid(): p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("box_")}
-    # what a label must not cover besides the track: the age marks and labels, the reddening arrow and its text
-    others = [a.get_window_extent(renderer) for a in ax.texts if a not in labels]
+    # what a label must not cover besides the track: the age marks, the reddening arrow and its text (the age labels
+    # are placed after, clear of these labels: place_age_labels)
+    others = [a.get_window_extent(renderer) for a in ax.texts if a not in labels and a.get_gid() != "ssp_age"]
     others += [ln.get_window_extent(renderer) for ln in ax.lines if ln.get_gid() == "ssp_age"]
     # a margin of a point and a half: a line touching the letters' box still reads as crossing them
     pad = 1.5 * renderer.points_to_pixels(1.0)
@@ -1176,6 +1180,56 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
         label.set_position(chosen[:2])
         label.set_verticalalignment(chosen[2])
         others.append(label.get_window_extent(renderer))
+
+
+#: Where an SSP age label may go, first choice first: (V-I, U-B) from its mark, and its alignment. Right of the mark,
+#: left of it, then above and below on either side (the U-B axis runs downwards: a smaller U-B is higher up).
+AGE_LABEL_SPOTS = ((0.04, 0.0, "left", "center"), (-0.04, 0.0, "right", "center"),
+                   (0.03, -0.05, "left", "bottom"), (0.03, 0.05, "left", "top"),
+                   (-0.03, -0.05, "right", "bottom"), (-0.03, 0.05, "right", "top"))
+
+
+def place_age_labels(ax: Axes, renderer: Any) -> None:
+    """Move each SSP age label of colour-colour panel ``ax`` to the first of :data:`AGE_LABEL_SPOTS` that is clear.
+
+    Clear: inside the panel, not crossed by the track's path, covering no box label, the reddening arrow's text or
+    an age label placed before it; where none is, the first. At :data:`SMALL_TEXT` (6 pt until 2026-12-07) the
+    labels, all right of their marks, filled a box that the track runs down the edge of, and its label had no room
+    left; placed after the box labels (:func:`place_box_labels`), they make way. Measured in display units, so the
+    panels must be placed first.
+
+    Examples
+    --------
+    >>> track = Table({"age": [1e6, 1e10], "v_i": [0.15, 0.15], "u_b": [-1.2, 0.5]})
+    >>> fig = fig_colour_colour([("class 1", np.array([0.0]), np.array([0.5]))], track)
+    >>> [t.get_fontsize() == SMALL_TEXT for t in fig.axes[0].texts if t.get_gid() == "ssp_age"]
+    [True, True]
+    """
+    lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
+    ages = [t for t in ax.texts if t.get_gid() == "ssp_age"]
+    marks = [ln for ln in ax.lines if ln.get_gid() == "ssp_age"]
+    taken = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() != "ssp_age"]
+    panel = ax.get_window_extent(renderer)
+    pad = 1.5 * renderer.points_to_pixels(1.0)
+    for label, mark in zip(ages, marks):
+        v, u = float(mark.get_xdata()[0]), float(mark.get_ydata()[0])
+        chosen = AGE_LABEL_SPOTS[0]
+        for spot in AGE_LABEL_SPOTS:
+            dv, du, ha, va = spot
+            label.set_position((v + dv, u + du))
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+            box = label.get_window_extent(renderer)
+            inside = panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 and box.y1 <= panel.y1
+            if inside and not any(p.intersects_bbox(box.padded(-pad / 2), filled=False) for p in lines) and not any(
+                    box.padded(pad / 2).overlaps(b) for b in taken):
+                chosen = spot
+                break
+        dv, du, ha, va = chosen
+        label.set_position((v + dv, u + du))
+        label.set_horizontalalignment(ha)
+        label.set_verticalalignment(va)
+        taken.append(label.get_window_extent(renderer))
 
 
 def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str) -> Figure:
