@@ -1202,8 +1202,9 @@ def place_age_labels(ax: Axes, renderer: Any) -> None:
     --------
     >>> track = Table({"age": [1e6, 1e10], "v_i": [0.15, 0.15], "u_b": [-1.2, 0.5]})
     >>> fig = fig_colour_colour([("class 1", np.array([0.0]), np.array([0.5]))], track)
-    >>> [t.get_fontsize() == SMALL_TEXT for t in fig.axes[0].texts if t.get_gid() == "ssp_age"]
-    [True, True]
+    >>> ages = [t for t in fig.axes[0].texts if t.get_gid() == "ssp_age"]
+    >>> len(ages), {t.get_fontsize() for t in ages} == {SMALL_TEXT}
+    (5, True)
     """
     lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
     ages = [t for t in ax.texts if t.get_gid() == "ssp_age"]
