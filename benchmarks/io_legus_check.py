@@ -44,7 +44,8 @@ def main(path: Path = DEFAULT) -> None:
         print(f"col 34 equals the column of flag {flags}: {same}/{n}")
     for r in res:
         print(f"{r['pair']}: {r['n_agree_4class']}/{r['n']} = {r['agree_4class']:.1%} four classes, "
-              f"{r['n_agree_binary']}/{r['n']} = {r['agree_binary']:.1%} cluster (1+2) vs not")
+              f"{r['n_agree_binary']}/{r['n']} = {r['agree_binary']:.1%} cluster (1+2) vs not, "
+              f"{r['n_agree_123v4']}/{r['n']} = {r['agree_123v4']:.1%} classes 1-3 vs 4")
     print(f"individual-classifier columns (class_h<k>): {human_cols(t) or 'none'}")
 
     import matplotlib

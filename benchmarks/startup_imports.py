@@ -16,6 +16,16 @@ Figures of 2026-12-07 (typer 0.29.2, pydantic 2, torch 2): neither command impor
 no pydantic either, ``info`` does (typer 0.29 coerces every parameter of the command it runs through a pydantic
 ``TypeAdapter``: typer._adapters, imported in typer's ``_TyperParameter.get_runtime_param``), and ``--help`` pays
 for rich's markdown and traceback modules (typer.rich_utils imports them at its top to draw the help).
+
+Neither can be taken off from starclass's side without changing an output (checked 2026-12-07, typer 0.29.3,
+rich 15, 5 runs on the shared 2-core machine under load, so read the shares, not the milliseconds): ``--help``
+imported 587 ms, typer 59% of it and rich 57% (nested: rich.markdown about 43 ms and rich.traceback about 23 ms
+of one run's trace, both from typer.rich_utils' top, which imports them whatever the markup mode; the help's
+panels are rich's, so a help drawn without typer.rich_utils is another output). ``info`` imported 2811 ms,
+pydantic 7.5% of it: typer builds a pydantic ``TypeAdapter`` for every parameter it coerces
+(``typer._coercion.build_runtime_param``; only a bool flag given as a bool skips it), so any command with a path
+argument loads pydantic. Those are typer's to change. ``info``'s largest share is astropy (43.5%, first imported
+by starclass.io.catalog), which reading the catalogue needs.
 """
 
 from __future__ import annotations

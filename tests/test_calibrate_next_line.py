@@ -5,7 +5,8 @@ while train, classify, detect and simulate each end with what to run next; walki
 user was left to find the classify command. Now the line gives it, with the model as typed (quoted where a
 shell would split it), mosaics or --stamps as calibrate was given, and --tta when a fit under TTA was made.
 The mosaics folder is the one given (MOSAICS was printed until 2026-12-07 though the field was known), and
-``train --mosaics`` says it the same way.
+``train --mosaics`` says it the same way. Since 2026-12-07 (latest) the field to classify is another one, OTHER_DIR,
+said to be so: the field just calibrated or trained on scores in-sample.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ runner = CliRunner()
 def _next(output: str) -> list[str]:
     (line,) = [s for s in output.splitlines() if s.startswith("next: ")]
     assert line.startswith("next: classify with it: ")
-    quoted = line[len("next: classify with it: "):].split(" (--tta")[0]
+    quoted = line[len("next: classify with it: "):]
     return shlex.split(shlex.split(quoted)[0])
 
 
@@ -38,11 +39,15 @@ def test_calibrate_on_mosaics_ends_with_the_classify_command(tmp_path, single_th
                               "--device", "cpu", "--overwrite", "--no-progress"])
     assert res.exit_code == 0, res.output
     words = _next(res.output)
-    # the mosaics calibrated on, not the placeholder MOSAICS (which was printed though the field was given)
-    assert words[:2] == ["starclass", "classify"] and words[2] == str(tmp_path / "mos")
+    # another field than the one calibrated on (its scores there are in-sample: classify warns of that field);
+    # until 2026-12-07 the line named the very mosaics calibrated on
+    assert words[:2] == ["starclass", "classify"] and words[2] == "OTHER_DIR", words
     assert words[3:5] == ["-c", "CANDIDATES"]  # the held-out rows are not the ones to classify
     assert words[words.index("--model") + 1] == str(model)  # one word, though the folder has a space
-    assert "(--tta uses the fit under TTA)" in res.output  # square stamps: a second fit was made
+    text = " ".join(res.output.split())
+    # what OTHER_DIR stands for, the field calibrated on named as the one not to give
+    assert (f"(OTHER_DIR: the mosaics folder of a field it was not calibrated or trained on, not {tmp_path / 'mos'}; "
+            "scored there, its figures would be in-sample; --tta uses the fit under TTA)") in text, text
 
 
 def test_calibrate_on_stamps_ends_with_the_classify_stamps_command(tmp_path, single_thread):
@@ -60,6 +65,7 @@ def test_calibrate_on_stamps_ends_with_the_classify_stamps_command(tmp_path, sin
     words = _next(res.output)
     assert words[:4] == ["starclass", "classify", "--stamps", "LIST"], words
     assert words[words.index("--model") + 1] == str(model)
+    assert "(LIST: a folder or CSV of cutouts it was not calibrated or trained on, labelled or not" in res.output
 
 
 def test_train_on_one_field_names_its_mosaics_in_the_next_line(tmp_path, single_thread, monkeypatch):
@@ -75,6 +81,10 @@ def test_train_on_one_field_names_its_mosaics_in_the_next_line(tmp_path, single_
     (line,) = [s for s in res.output.splitlines() if s.startswith("next: ")]
     commands = [shlex.split(c) for c in re.findall(r"'(starclass [^']*)'", line)]
     classify = next(c for c in commands if c[1] == "classify")
-    assert classify[2:5] == ["mos", "-c", "CANDIDATES"], line  # the folder as typed
+    # another field than the one trained on, named in the words as the one not to give (until 2026-12-07 the
+    # line proposed classifying 'mos', the field trained on: in-sample)
+    assert classify[2:5] == ["OTHER_DIR", "-c", "CANDIDATES"], line
+    assert ("(OTHER_DIR: the mosaics folder of a field it was not trained on, not mos; scored there, its figures "
+            "would be in-sample)") in line, line
     for c in commands:
-        assert "MOSAICS" not in c, line  # calibrate first (a few validation rows) names the field too
+        assert "MOSAICS" not in c, line  # calibrate first (a few validation rows) names the field

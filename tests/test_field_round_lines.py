@@ -83,7 +83,8 @@ def test_a_model_that_records_its_fields_names_them(tmp_path, monkeypatch):
     set_training_fields(tmp_path / "m0", [([f0 / "x_f555w.fits", f0 / "x_f814w.fits"], f0 / "truth.ecsv")])
     line = _mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s.ecsv"), tmp_path / "m0")
     _, train = _commands(line)
-    assert train[2:10] == ["--mosaics", str(f0), "--catalog", str(f0 / "truth.ecsv"), "--mosaics", "f1",
+    # named from here (short_path): the manifest records them absolute
+    assert train[2:10] == ["--mosaics", "f0", "--catalog", "f0/truth.ecsv", "--mosaics", "f1",
                            "--catalog", "labels.ecsv"], train
     assert "SO_FAR" not in line, line
 
@@ -109,3 +110,33 @@ def test_a_second_cutout_round_names_a_new_export(tmp_path, monkeypatch):
     # old code: '--export LABELS.csv' and '--stamps SO_FAR.csv --stamps LABELS.csv', the file round 1 wrote
     assert "--export labels_1.csv" in text and "--stamps SO_FAR.csv --stamps labels_1.csv " in text, text
     assert "labels.csv " not in text, text
+
+
+def test_a_second_round_fine_tune_does_not_write_onto_its_start(tmp_path, monkeypatch):
+    """Round 1's fine-tune, pasted as printed, wrote NEW_MODEL; round 2's line read '--resume-from NEW_MODEL -o
+    NEW_MODEL', refused by train (its output is its input). It names the first NEW_MODEL_<k> not there yet."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f1").mkdir()
+    _, train = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s.ecsv"), Path("m0")))
+    assert train[-2:] == ["-o", "NEW_MODEL"], train
+    Path("NEW_MODEL").mkdir()  # round 1's fine-tune, run as printed
+    _, train = _commands(_mosaic_page_hint([Path("f1")], Path("f1/c.ecsv"), Path("s2.ecsv"), Path("NEW_MODEL")))
+    # old code: '--resume-from NEW_MODEL -o NEW_MODEL'
+    assert train[-4:] == ["--resume-from", "NEW_MODEL", "-o", "NEW_MODEL_1"], train
+    out = Table({"id": [1, 2], "n_labels": [1, 1]}, meta={"label_scheme": "phangs", "model": "NEW_MODEL"})
+    said = _field_export_next(out, Path("f1"), Path("labels.ecsv"), Path("c.ecsv"))
+    assert "--resume-from NEW_MODEL -o NEW_MODEL_1'" in said, said
+
+
+def test_classify_of_a_second_round_names_suggestions_not_there_yet(tmp_path, monkeypatch):
+    """classify's line ends with 'suggest ... -o suggestions.ecsv': in round 2 (the loop walked by hand) round 1's
+    file was there, and the line was refused as printed ("exists; give --overwrite")."""
+    from starclass.cli.classify_cmd import next_after_classifying_mosaics
+
+    monkeypatch.chdir(tmp_path)
+    line = next_after_classifying_mosaics("c.ecsv", "m", None, labelled=False, recorded=True)
+    assert line.endswith("-o suggestions.ecsv'"), line
+    Path("suggestions.ecsv").write_text("round 1\n")
+    line = next_after_classifying_mosaics("c2.ecsv", "m", None, labelled=False, recorded=True)
+    # old code: '-o suggestions.ecsv' again
+    assert line.endswith("'starclass suggest m c2.ecsv -n 200 -o suggestions_1.ecsv'"), line

@@ -139,3 +139,110 @@ def test_the_probe_sees_a_change(tmp_path):
     (tmp_path / "adds_a_filter.py").write_text("import warnings\nwarnings.simplefilter('always', UserWarning)\n")
     assert _changes(["sets_errors", "adds_a_filter"], [], tmp_path) == [["sets_errors", "numpy errors"],
                                                                     ["adds_a_filter", "warning filters"]]
+
+
+# The global random states (python's, numpy's, torch's) after importing starclass, its public packages, and the
+# modules that import scikit-learn at their tops: scikit-learn imports rich, and rich.style draws 24 bits from
+# python's generator as it is first imported, whoever imports it (starclass.quiet_import). Each module
+# that imports scikit-learn is imported in a fresh interpreter of its own: once rich is loaded, no later import
+# shows it.
+_RANDOM_PROBE = r"""
+import importlib, json, random, sys
+import numpy as np
+import torch
+
+
+def states():
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()
+    return {"python random": repr(random.getstate()), "numpy random": repr((keys.tolist(), pos, has_gauss, gauss)),
+            "torch random": torch.random.get_rng_state().tolist()}
+
+
+random.seed(5); np.random.seed(5); torch.manual_seed(5)  # a notebook's seeds
+changed, before = [], states()
+for name in json.loads(sys.argv[1]):
+    importlib.import_module(name)
+    after = states()
+    changed += [[name, k] for k in after if after[k] != before[k]]
+    before = after
+print(json.dumps({"changed": changed, "rich loaded": "rich" in sys.modules}))
+"""
+
+
+def _random_changes(names: list[str]) -> dict:
+    env = dict(os.environ, OMP_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
+    res = subprocess.run([sys.executable, "-c", _RANDOM_PROBE, json.dumps(names)], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.splitlines()[-1])
+
+
+def _public_packages() -> list[str]:
+    return ["starclass", *sorted(f"starclass.{p.parent.name}" for p in (SRC / "starclass").glob("*/__init__.py")
+                                 if not p.parent.name.startswith("_"))]
+
+
+def test_importing_starclass_and_its_packages_leaves_the_random_states():
+    names = _public_packages()
+    assert "starclass.learn" in names and "starclass.evaluate" in names and len(names) >= 15, names
+    assert _random_changes(names)["changed"] == []
+
+
+@pytest.mark.parametrize("name", ["starclass.learn.crossval", "starclass.learn.cutouts", "starclass.models.baselines",
+                                  "starclass.evaluate.groups"])
+def test_a_module_that_imports_scikit_learn_leaves_the_random_states(name):
+    # on the old code each moved python's random on (rich.style's getrandbits at its first import)
+    got = _random_changes([name])
+    assert got["rich loaded"], f"{name} no longer loads rich: the check shows nothing (pick another module)"
+    assert got["changed"] == []
+
+
+def test_sklearn_exceptions_loads_no_rich():
+    got = _random_changes(list(_DRAWING_FREE))
+    assert got == {"changed": [], "rich loaded": False}
+
+
+def test_the_random_probe_sees_a_change(tmp_path, monkeypatch):
+    (tmp_path / "draws.py").write_text("import random\nrandom.random()\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    assert _random_changes(["draws"])["changed"] == [["draws", "python random"]]
+
+
+#: Libraries that draw from a global generator as they are first imported (rich), or import one that does
+_DRAWING_LIBRARIES = ("sklearn", "crepes", "rich")
+#: Their modules that load none of it, imported bare: starclass.errors (a core module, which imports no
+#: starclass.learn) takes scikit-learn's NotFittedError from them (test_sklearn_exceptions_loads_no_rich)
+_DRAWING_FREE = ("sklearn.exceptions",)
+
+
+def _in_quiet_import(node: ast.AST, parents: dict) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.With) and any(isinstance(item.context_expr, ast.Call)
+                                              and getattr(item.context_expr.func, "id", None) == "quiet_import"
+                                              for item in node.items):
+            return True
+    return False
+
+
+def test_every_import_of_a_library_that_draws_is_inside_quiet_import():
+    """Each import of scikit-learn, crepes or rich in the library (not the command line's process) keeps the states.
+
+    On the old code 21 imports (learn.crossval, .cutouts, .estimator, models.baselines, evaluate's metrics, curves,
+    groups and reliability, suggest.typical, simulate.calibration, science ...) were bare."""
+    bare, seen = [], 0
+    for path in sorted((SRC / "starclass").rglob("*.py")):
+        if path.relative_to(SRC / "starclass").parts[0] == "cli":
+            continue  # a command's own process: no notebook's seeds to keep, and the CLI's start loads no numpy
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if any(n.split(".")[0] in _DRAWING_LIBRARIES and n not in _DRAWING_FREE for n in names):
+                seen += 1
+                if not _in_quiet_import(node, parents):
+                    bare.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert seen >= 15, seen  # the walk found the library's imports
+    assert bare == []

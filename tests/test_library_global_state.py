@@ -310,3 +310,70 @@ def test_the_first_stamps_leave_torch_threads_as_set(torch_first):
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.split()[-1] == "1", res.stdout
+
+
+_FIRST_CALL = r"""
+import json, pickle, random, sys, warnings
+import numpy as np
+import torch
+
+warnings.simplefilter("ignore")
+with open(sys.argv[2], "rb") as f:
+    toy = pickle.load(f)
+model = sys.argv[3]
+
+
+def states():
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()
+    return {"python random": repr(random.getstate()), "numpy random": repr((keys.tolist(), pos, has_gauss, gauss)),
+            "torch random": torch.random.get_rng_state().tolist()}
+
+
+random.seed(5); np.random.seed(5); torch.manual_seed(5)  # a notebook's seeds
+rich_before = "rich" in sys.modules
+before = states()
+exec(sys.argv[1])
+after = states()
+changed = [k for k in after if after[k] != before[k]]
+print(json.dumps({"changed": changed, "rich": [rich_before, "rich" in sys.modules]}))
+"""
+
+_FIRST_CALLS = {
+    "classify": "from starclass.learn.classify import classify\n"
+                "classify(toy['images'], toy['table'], model, progress=False, device='cpu')",
+    "evaluate": "from starclass.evaluate import evaluate_catalogs\n"
+                "evaluate_catalogs(toy['pred'], {'truth': toy['table']}, task=toy['task'], n_boot=20)",
+    "calibrate": "import shutil, tempfile\nfrom starclass.learn.calibration import calibrate_model\n"
+                 "m = shutil.copytree(model, tempfile.mkdtemp() + '/m')\n"
+                 "calibrate_model(m, toy['held_inputs'], toy['held_y'], source='held-out toy', overwrite=True, "
+                 "allow_training_rows=True)",
+    "estimator": "from starclass.learn.estimator import CNNClassifier\n"
+                 "clf = CNNClassifier(toy['task'], epochs=1, seed=0, device='cpu').fit(toy['inputs'], toy['y'])\n"
+                 "clf.calibrate(toy['held_inputs'], toy['held_y'], source='held-out toy')\n"
+                 "clf.predict_set(toy['inputs'], coverage=0.9)",
+}
+
+
+@pytest.mark.parametrize("name", list(_FIRST_CALLS))
+def test_a_first_call_in_a_fresh_session_leaves_the_random_states(toy, name, tmp_path):
+    # the first call imports its libraries: evaluate's scikit-learn metrics imported rich, which draws from
+    # python's random as it is first imported, and moved a notebook's seeded sequence on (on the old code)
+    import json
+    import os
+    import pickle
+    import subprocess
+
+    pred = toy.table.copy()
+    pred["class_ml"] = pred["class_ref"]
+    with open(tmp_path / "toy.pkl", "wb") as f:
+        pickle.dump({"images": toy.images, "table": toy.table, "pred": pred, "task": TASK, "inputs": toy.inputs,
+                     "y": toy.y, "held_inputs": toy.held_inputs, "held_y": toy.held_y}, f)
+    env = dict(os.environ, OMP_NUM_THREADS="1", TMPDIR=str(tmp_path),
+               PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
+    res = subprocess.run([sys.executable, "-c", _FIRST_CALL, _FIRST_CALLS[name], str(tmp_path / "toy.pkl"),
+                          str(toy.model)], env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    got = json.loads(res.stdout.splitlines()[-1])
+    if name in ("classify", "evaluate", "estimator"):
+        assert got["rich"] == [False, True], got  # the call is what loads rich: a first import, which can draw
+    assert got["changed"] == []

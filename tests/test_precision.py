@@ -105,3 +105,38 @@ def test_bf16_inference_close_to_fp32_but_not_identical(toy, bf16_fit):
     np.testing.assert_allclose(agg.prob_mean, p16.mean(axis=0), atol=1e-6)
     agg32 = predict_inputs(loaded, x, device="cpu", precision="fp32", calibrated=False)
     np.testing.assert_allclose(agg32.prob_mean, p32.mean(axis=0), atol=1e-6)
+
+
+@pytest.fixture
+def two_gpus(monkeypatch):
+    """torch's CUDA answers as on a machine with an A100 (cuda:0, the current device) and a T4 (cuda:1).
+
+    A T4 (compute capability 7.5) can hold a bfloat16 tensor (emulated, no tensor cores):
+    ``torch.cuda.is_bf16_supported()`` says yes for it unless asked ``including_emulation=False``.
+    """
+    from types import SimpleNamespace
+
+    majors = {0: 8, 1: 7}
+
+    def properties(device=None):
+        index = device.index if isinstance(device, torch.device) else device
+        return SimpleNamespace(major=majors[0 if index is None else int(index)])
+
+    monkeypatch.setattr(torch.version, "hip", None)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
+    monkeypatch.setattr(torch.cuda, "get_device_properties", properties)
+    monkeypatch.setattr(torch.cuda, "_check_bf16_tensor_supported", lambda device: True)
+    return majors
+
+
+def test_auto_takes_float16_on_a_gpu_without_native_bfloat16(two_gpus):
+    # on the old code "auto" on the T4 got bfloat16: torch.cuda.is_bf16_supported() asked the current device (the
+    # A100) and counts emulated bfloat16 as supported; float16 with the gradient scaler is what a T4 runs fast
+    assert compute_dtype(True, "cuda") is torch.bfloat16  # the current device, the A100
+    assert compute_dtype(True, "cuda:0") is torch.bfloat16
+    assert compute_dtype(True, "cuda:1") is torch.float16
+    two_gpus[0] = 7  # a machine whose only GPUs are T4s
+    assert compute_dtype(True, "cuda") is torch.float16
+    assert compute_dtype("bf16", "cuda:1") is torch.bfloat16  # asked for by name: as asked
+    assert compute_dtype(False, "cuda:1") is None

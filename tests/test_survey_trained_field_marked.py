@@ -110,10 +110,19 @@ def test_a_survey_marks_the_trained_field_in_its_catalogue_summary_and_line(tmp_
                             echo=lambda s: None)
     assert result.ok, result.summary
     import pyarrow.parquet as pq
+    from astropy.table import Table
 
     for name, flag in (("a", True), ("b", False)):
-        col = pq.read_table(tmp_path / "out" / "fields" / name / "catalogue.parquet").column("trained_field")
+        path = tmp_path / "out" / "fields" / name / "catalogue.parquet"
+        col = pq.read_table(path).column("trained_field")
         assert set(col.to_pylist()) == {flag}
+        # astropy reads every field's catalogue too (docs/survey.md): its column list had been written before
+        # trained_field was appended, and Table.read failed with KeyError 'trained_field'
+        for read in (path, tmp_path / "out" / "catalogue" / f"field={name}" / "part-0.parquet"):
+            t = Table.read(read)
+            assert t.colnames == pq.read_table(read).column_names, read
+            assert set(t["trained_field"].tolist()) == {flag}, read
+            assert t.meta["task"] == "m31-binary-compact", read
         assert result.summary["fields"][name]["evaluation"]["trained_on"] is flag
     lines = summary_lines(result.summary)
     assert [s.startswith("  a:") for s in lines if "trained on this field" in s] == [True], lines

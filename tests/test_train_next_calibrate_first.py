@@ -68,7 +68,8 @@ def test_a_model_without_a_calibration_is_sent_to_calibrate_with_the_mosaic_form
     line = next_after_training("m1", cutouts=False, calibrate_first="it has no calibration")
     calibrate, classify, _ = _commands(line)
     assert calibrate == ["calibrate", "m1", "MOSAICS", "-c", "HELD_OUT.ecsv", "--overwrite"]
-    assert classify[:2] == ["classify", "MOSAICS"]
+    # another field than the one trained on (since 2026-12-07, latest; 'MOSAICS' read as the same mosaics)
+    assert classify[:2] == ["classify", "OTHER_DIR"]
 
 
 def test_a_model_calibrated_on_enough_rows_goes_straight_to_classify(tmp_path, monkeypatch):

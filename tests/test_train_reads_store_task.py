@@ -95,7 +95,7 @@ def test_a_store_is_calibrated_and_classified_naming_the_model(tmp_path):
 
 def test_training_on_a_store_names_the_mosaics_it_was_cut_from(tmp_path):
     """The next: line after training on a store said 'starclass cutouts MOSAICS -c CANDIDATES --task m' though the
-    store records the mosaic files it was cut from: it names their folder."""
+    store records the mosaic files it was cut from: it names their folder, as the field not to cut from."""
     from astropy.io import fits
 
     from starclass.io.mosaic import read_mosaics
@@ -119,5 +119,8 @@ def test_training_on_a_store_names_the_mosaics_it_was_cut_from(tmp_path):
                               "--ensemble", "1", "--val-fraction", "0", "--device", "cpu", "--no-progress"])
     text = " ".join(res.output.split())
     assert res.exit_code == 0, text
-    assert f"starclass cutouts {field} -c CANDIDATES --task {out} -o STORE.h5" in text, text
+    # since 2026-12-07 (latest) from another field (cut from this one, the store's scores are in-sample), the field
+    # the store records named as the one not to give
+    assert f"starclass cutouts OTHER_DIR -c CANDIDATES --task {out} -o STORE.h5" in text, text
+    assert f"OTHER_DIR: the mosaics folder of a field it was not trained on, not {field};" in text, text
     assert "cutouts MOSAICS" not in text, text

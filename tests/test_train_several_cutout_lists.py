@@ -110,3 +110,24 @@ def test_a_list_without_the_label_column_asked_for_is_named_with_the_column(tmp_
     assert res.exit_code == 2, out
     assert "no column 'class'" in said and "its labels may be in column 'label'" in said, said
     assert not (tmp_path / "m").exists()
+
+
+def test_a_cutout_in_two_lists_is_named_by_its_row_in_each(tmp_path):
+    """The refusal named the resolved path alone ("both list /abs/pool/img/p0.png"): neither list's row, nor
+    the cell as either list writes it (a relative path in one, absolute in the other; a linked folder)."""
+    (tmp_path / "t.yaml").write_text("extends: m31-real\nname: t16\nstamp_size: 16\nrecipe: {epochs: 1}\n")
+    rows = _cutouts(tmp_path / "pool", [(f"p{i}", ("cluster", "galaxy")[i % 2]) for i in range(4)], 0)
+    (tmp_path / "pool" / "labels.csv").write_text(
+        "file,label,object_id\n" + "".join(f"{f},{lab},{o}\n" for f, lab, o in rows))
+    (tmp_path / "round1").mkdir()
+    # the round's export names the pool's third cutout again, relative to its own folder
+    (tmp_path / "round1" / "labels.csv").write_text(
+        f"file,label,object_id\n../pool/{rows[0][0]},cluster,p0x\n../pool/{rows[2][0]},galaxy,p2\n")
+    res, text = _run(["train", "--task", tmp_path / "t.yaml", "--stamps", tmp_path / "pool" / "labels.csv",
+                      "--stamps", tmp_path / "round1" / "labels.csv", *BASE, "-o", tmp_path / "m"])
+    flat = " ".join(text.split())
+    assert res.exit_code == 2 and "Traceback" not in text, text
+    assert (f"row 1 (line 2 of the file) of {tmp_path / 'pool' / 'labels.csv'}, file 'img/p0.png' and row 1 "
+            f"(line 2 of the file) of {tmp_path / 'round1' / 'labels.csv'}, file '../pool/img/p0.png' (both "
+            f"{(tmp_path / 'pool' / 'img' / 'p0.png').resolve()})") in flat, text
+    assert not (tmp_path / "m").exists()

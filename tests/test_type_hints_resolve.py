@@ -70,6 +70,8 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     # cli._app: TaskConfig (the task configs and starclass.schema load numpy, which `starclass --help` does not)
     "starclass.cli._app": {"Table", "Mosaics", "MosaicSet", "PixelFlags", "TaskConfig"},
     "starclass.cli.info_cmd": {"Table"},
+    # the next: lines' words (suggest and inspect import them at their top) load no astropy
+    "starclass.cli.next_steps": {"Table"},
     # evaluate's no-distance note takes the catalogue as read; astropy.table is not loaded by --help
     "starclass.cli.evaluate_cmd": {"Table"},
     "starclass.cli.cutouts_cmd": {"PixelFlags"},

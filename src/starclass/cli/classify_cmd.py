@@ -931,6 +931,7 @@ page with 'starclass report out.ecsv -r f/truth.ecsv'"
     """
     import shlex
 
+    from starclass.cli.next_steps import free_name
     from starclass.cli.suggest_cmd import data_dir_words
 
     out, m = (shlex.quote(str(p)) for p in (output, model))
@@ -940,12 +941,48 @@ page with 'starclass report out.ecsv -r f/truth.ecsv'"
     # a store's classification carries its prob_<k>: suggest ranks them as they are (no stamps cut again)
     mos = "" if store or recorded else f" --mosaics {data_dir_words(mosaics)}"
     ref = _reference_words(references)
+    # a free name: round 1's suggestions.ecsv is there in round 2, where the line was refused as printed
+    sug = shlex.quote(free_name("suggestions", ".ecsv"))
     against = (f"the field's {' and '.join(r.name for r in references)}" if references else
                "a labelled catalogue of the field (TRUTH.ecsv: a truth, the people's labels, an 'inspect --export')")
     return (f"next: score it against {against} with "
             f"{shown_command(f'starclass evaluate {out}{ref}')}, or as one page with "
             f"{shown_command(f'starclass report {out}{ref}')}; or choose the candidates people should "
-            f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o suggestions.ecsv')}")
+            f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o {sug}')}")
+
+
+def _calibration_rows_line(model: Path, cutouts, scored) -> str | None:
+    """The warning for cutouts of a list the model's calibration was fitted on (``calibrate --stamps``); else None.
+
+    ``calibrate m --stamps test.csv`` then ``classify --stamps test.csv`` and ``evaluate`` (the M31 walk of
+    2026-12-07, the PAndAS cutouts split in two) scored the conformal coverage (0.910 at 90%) and the ECE on the
+    very rows they were fitted on, without a word; on mosaics the calibration field is said
+    (:func:`_calibration_field_line`). The calibration records each image it read (``rows_from``'s
+    ``stamps_of_images``, each as its list names it): they are compared with these cutouts' files, resolved.
+    """
+    import numpy as np
+
+    from starclass.errors import StarclassError
+    from starclass.io.cutout_folders import listed_path
+    from starclass.learn.checkpoint import read_manifest
+
+    try:
+        rows_from = (read_manifest(model).get("calibration") or {}).get("rows_from") or {}
+        stamps, images = rows_from.get("stamps"), rows_from.get("stamps_of_images")
+    except (StarclassError, OSError, ValueError, AttributeError):
+        return None  # no manifest (a single member file) or none readable: no record, nothing to say
+    if not isinstance(stamps, str) or not isinstance(images, list) or not images:
+        return None  # calibrated on its validation split or on mosaics, or a record without its images
+    listing = Path(stamps)
+    root = listing if listing.is_dir() else listing.parent  # a list's names are relative to its folder
+    fitted = {str(listed_path(root, str(row[0]))) for row in images if isinstance(row, list) and row}
+    here = np.array([str(listed_path(cutouts.root, f)) in fitted for f in cutouts.files]) & np.asarray(scored)
+    if not here.any():
+        return None
+    return (f"model {model_word(model)} was calibrated on {int(here.sum())} of these {int(np.sum(scored))} labelled "
+            f"rows (its calibration's rows: {stamps}): their calibrated probabilities and conformal sets are "
+            "in-sample, so the ECE and the coverage scored against their labels are no held-out measure; evaluate "
+            "cutouts the model was neither trained nor calibrated on")
 
 
 def _trained_on_words(loaded, cutouts, cfg, scored, right) -> str:
@@ -1237,6 +1274,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
             right = np.asarray(out["class_pred"]) == ref
             acc = np.mean(right[done])
             echo(f"accuracy against the labels: {acc:.3f}{left}{_trained_on_words(loaded, cutouts, cfg, done, right)}")
+            if said := _calibration_rows_line(Path(model), cutouts, done):
+                warnings.warn(said, UserWarning, stacklevel=2)
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")

@@ -468,13 +468,14 @@ def classified_cutouts(table: Table, pred: str | os.PathLike) -> Path | None:
 
 
 def _cv_cutouts(table: Table, pred: str | os.PathLike) -> dict[str, str]:
-    """``{"--stamps": FOLDER}`` for ``train --cv``'s ``cv_predictions.ecsv`` of a cutout folder, else ``{}``.
+    """``{"--stamps": LIST}`` for ``train --cv``'s ``cv_predictions.ecsv`` of a cutout list (or folder), else ``{}``.
 
     Its rows are the folder's own (blank cutouts left out), classified by the fold models, so the folder it
     records is the one report's gallery of mistakes reads: without it ``train --cv`` -> ``evaluate`` ->
     ``report`` gave a page with no gallery. No ``--model``: each row was classified by the fold model that
     held it out, and any one fold model had trained on four fifths of the others (its Grad-CAM of them is
-    not of held-out cutouts).
+    not of held-out cutouts). The list read is recorded (``cutout_list``) since 2026-12-07; a table without the
+    record names the folder of its files.
 
     Examples
     --------
@@ -490,6 +491,9 @@ def _cv_cutouts(table: Table, pred: str | os.PathLike) -> dict[str, str]:
     from starclass.io.cutout_folders import row_folders
     from starclass.io.paths import short_path
 
+    if (listed := classified_cutouts(table, pred)) is not None:
+        # the list train --cv read (recorded since 2026-12-07): its folder may hold other lists, or no list of its own
+        return {"--stamps": short_path(listed)}
     try:
         folders = row_folders(table, pred, Path(pred).parent) if len(table) else None
     except StarclassError:  # recorded for some rows only: report names the fault

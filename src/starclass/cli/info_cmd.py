@@ -67,6 +67,7 @@ def _legus_source_lines(table) -> list[str]:
 
     from starclass.schema import (
         AGE,
+        CLASS_HYBRID,
         CLASS_METHOD,
         CLASS_REF,
         CLASSES,
@@ -77,14 +78,18 @@ def _legus_source_lines(table) -> list[str]:
     )
 
     lines = []
-    if CLASS_METHOD in table.colnames and CLASS_REF in table.colnames:
-        done = np.isin(class_array(table, CLASS_REF), CLASSES)
+    # class_method says who gave col 34, the hybrid class: where a map read class_ref from another column
+    # (--map class_ref=36, the three people's mode) it counted that column's classes by col 34's methods
+    moved = any(d == CLASS_REF and s != "col34" for s, d in dict(table.meta.get("column_map_used") or {}).items())
+    counted_col = CLASS_HYBRID if moved and CLASS_HYBRID in table.colnames else CLASS_REF
+    if CLASS_METHOD in table.colnames and counted_col in table.colnames and not (moved and counted_col == CLASS_REF):
+        done = np.isin(class_array(table, counted_col), CLASSES)
         method = np.asarray(table[CLASS_METHOD])[done]
         parts = [f"{int(np.sum(method == m))} {what} ({'class_method ' if not i else ''}{m})"
                  for i, (m, what) in enumerate((m, w) for m, w in HYBRID_METHODS.items() if np.any(method == m))]
         other = int(np.sum(~np.isin(method, list(HYBRID_METHODS))))
         parts += [f"{other} of another method"] if other else []
-        lines.append("class_ref by who gave it: " + ", ".join(parts))
+        lines.append(f"{counted_col} by who gave it: " + ", ".join(parts))
     if AGE in table.colnames and len(table):
         fitted = int(np.sum(np.isfinite(np.asarray(table[AGE], float))))
         lines.append(f"SED fit (age, mass, ebv): {fitted} of {len(table)} rows "
@@ -324,7 +329,7 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
         out = f"; {no_mean + no_split} of the {d['n']} left out: {', '.join(why)}" if why else ""
         lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources{out}): "
                      f"not unanimous {d['disagree']:.1%}; two people agree {d['pair_4class']:.1%} "
-                     f"(4 classes), {d['pair_binary']:.1%} (1+2 vs 3+4)")
+                     f"(4 classes), {d['pair_123v4']:.1%} (1-3 vs 4), {d['pair_binary']:.1%} (1+2 vs 3+4)")
     if meta.get("column_map_used"):
         lines.append("mapped: " + ", ".join(f"{s} -> {d}" for s, d in meta["column_map_used"].items()))
     humans = human_cols(table)

@@ -26,6 +26,7 @@ from starclass.cli._app import (
     show_progress,
     task_option,
 )
+from starclass.cli.next_steps import new_model_name
 from starclass.errors import StarclassError, counted, model_word, row_noun, shell_word, shown_command
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
@@ -124,7 +125,7 @@ def _report_export(out, path: Path, noun: str = "candidate") -> None:
              + ", ".join(f"{col} = {name}" for col, name in people.items()))
 
 
-def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
+def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None = None) -> str | None:
     """The line after a field's ``--export`` of PHANGS classes: how to train on them, or fine-tune on them.
 
     A walk of the docs (2026-12-07) exported its first labels and was told the counts and that one person has no
@@ -133,12 +134,21 @@ def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
     ``class_ref`` is what ``train --catalog`` reads (the M31 check's summed scores are cut into classes by
     ``--cluster-cut``, for a binary task of its own), and only where something was labelled.
 
+    The fine-tune names the model the catalogue served records (``classify`` and ``suggest`` write it in its
+    meta, a CSV in its ``model`` column: :func:`~starclass.cli.next_steps.catalogue_model`) and the fields that
+    model was trained on, as ``suggest``'s line does (:func:`~starclass.cli.next_steps.fine_tune_words`, one
+    rule); until 2026-12-07 it said ``MODEL``, ``SO_FAR_DIR`` and ``SO_FAR.ecsv`` even where the catalogue
+    named the model. The placeholders stay, with why, where that model is gone, cannot be read or records no
+    field.
+
     Parameters
     ----------
     out
-        The exported table (its meta ``label_scheme``; ``n_labels``).
+        The exported table (its meta ``label_scheme``; ``n_labels``; the catalogue's ``model``).
     data_dir, export
         The data folder (the mosaics) and the file written, as given.
+    catalogue
+        The catalogue served (a relative model path it records is looked for beside it too).
 
     Returns
     -------
@@ -163,15 +173,16 @@ def _field_export_next(out, data_dir: Path, export: Path) -> str | None:
         return None
     if "n_labels" in out.colnames and not (out["n_labels"] > 0).any():
         return None  # --include-unlabelled before any label: nothing to train on
-    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune
+    from starclass.cli.next_steps import catalogue_model, fine_tune_words
 
     d, e = shell_word(str(data_dir)), shell_word(str(export))
     train = shown_command(f"starclass train --task legus4-compact --mosaics {d} --catalog {e} -o MODEL")
     # suggest's line builds the same command (one function): until 2026-12-07 the two proposed two fine-tunes,
     # both on this field's labels alone, which can forget what MODEL learnt
-    tune = shown_command(field_fine_tune(d, str(export)))
+    model, why = catalogue_model(out, catalogue if catalogue is not None else Path(export))
+    tune, said = fine_tune_words(d, str(export), model, data_dir, why)
     return (f"next: train a model on these labels with {train} (the compact CNN, a first try on a CPU; legus4 is "
-            f"StarcNet, docs/training.md), or fine-tune one on them with {tune} ({SO_FAR_WORDS})")
+            f"StarcNet, docs/training.md), or fine-tune one on them with {shown_command(tune)}{said}")
 
 
 def _report_export_counts(out, path: Path, noun: str = "candidate") -> None:
@@ -597,6 +608,7 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
     >>> _list_model(Path("no/such/list.csv"), "task:m31-real-2ep")
     (None, '')
     """
+    from starclass.cli.next_steps import found_model, model_text
     from starclass.inspect.schemes import task_scheme_name
     from starclass.io.compressed_text import table_suffix
 
@@ -612,10 +624,10 @@ def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
         named = meta.get("model", meta.get("MODEL"))  # a FITS header keeps its keys in capitals
     except Exception:  # the list is read (and its errors named) later, by the export or the server
         return None, ""
-    if not isinstance(named, str) or not named or named.startswith("("):  # "(in memory)"
+    named = model_text(named)  # None for "(in memory)"
+    if named is None:
         return None, ""
-    tried = [Path(named)] if Path(named).is_absolute() else [Path(named), stamps.parent / named]
-    found = next((p for p in tried if p.exists()), None)
+    found = found_model(named, stamps.parent)  # the field export's rule (next_steps.catalogue_model)
     if found is None:
         return None, f" ({stamps} names model {model_word(named)}, which is no longer there)"
     try:
@@ -664,7 +676,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with these labels and the cutouts labelled "
          "so far (SO_FAR.csv: the cutouts MODEL was trained on and earlier rounds'; on a round's labels alone a "
          f"fine-tune can forget what MODEL learnt): starclass train --stamps SO_FAR.csv --stamps "
-         f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o NEW_MODEL")
+         f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o {shlex.quote(new_model_name())}")
     if task_file is not None:
         from starclass.learn.config import save_config
 
@@ -1197,7 +1209,7 @@ def inspect_command(
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)
-            if said := _field_export_next(out, data_dir, export):
+            if said := _field_export_next(out, data_dir, export, cat_path):
                 echo(said)
             return
 

@@ -24,6 +24,7 @@ from starclass.cli._app import (
     progress_option,
     warn_flags_differ,
 )
+from starclass.cli.next_steps import new_model_name
 from starclass.errors import StarclassError, counted, model_word, refuse_no_rows, shell_word, shown_command
 from starclass.schema import CLASS_REF, ID
 
@@ -398,7 +399,7 @@ def suggest_command(
         echo(said.replace("LABELS.csv", new) + f" or in a CSV beside the cutouts ({files} and a label); train on them "
              f"with the cutouts labelled so far (every class needs training rows), one --stamps for each list{which}; "
              f"fine-tune: starclass train --stamps {so_far} --stamps {new} --resume-from {shlex.quote(str(model))} "
-             "-o NEW_MODEL")
+             f"-o {shlex.quote(new_model_name(model))}")
         # on a line of its own: inside the parenthesis above it was copied with the words after it
         echo(f"label them: {page}")
     elif not mosaics and (store := str(table.meta.get("stamps") or "")):
@@ -482,7 +483,8 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     is a file named beside the suggestions (:func:`export_file`: ``labels.ecsv``, else the first free
     ``labels_<k>.ecsv``, so that a later round's runs as printed too), and the fine-tune is the one
     ``inspect --export`` prints (:func:`~starclass.cli.next_steps.field_fine_tune`), the fields the model was
-    trained on beside the export (until 2026-12-07 ``--catalog CANDIDATES --labels LABELS.ecsv``, the field alone).
+    trained on beside the export (until 2026-12-07 ``--catalog CANDIDATES --labels LABELS.ecsv``, the field alone),
+    and where they are placeholders, why (:func:`~starclass.cli.next_steps.fine_tune_words`, the rule both follow).
 
     Examples
     --------
@@ -493,9 +495,9 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics f1 --catalog labels.ecsv --resume-from
     m0 -o NEW_MODEL (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and its labelled catalogue, one
     --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels of one round alone a fine-tune
-    can forget what MODEL learnt)
+    can forget what MODEL learnt; model m0 is not there)
     """
-    from starclass.cli.next_steps import SO_FAR_WORDS, field_fine_tune, recorded_so_far
+    from starclass.cli.next_steps import fine_tune_words
 
     q = shlex.quote
     # the one export name (export_file's), unquoted: field_fine_tune quotes the words it is given
@@ -503,22 +505,11 @@ def _mosaic_page_hint(mosaics: list[Path] | None, candidates: Path, output: Path
     # inspect reads every FITS file of one folder: several folders (or none given) cannot be named as one
     data = data_dir_words(mosaics)
     mos = data if data_dir_of(mosaics) is not None else "MOSAICS"
-    so_far = recorded_so_far(_manifest_or_none(model), data_dir_of(mosaics))
-    tune = field_fine_tune(mos, export, str(model), so_far)
-    said = "" if so_far is not None else f" ({SO_FAR_WORDS})"
+    # the rule inspect --export of the field follows, with the model its catalogue records (one function)
+    tune, said = fine_tune_words(mos, export, model, data_dir_of(mosaics))
     return (f"serve them: starclass inspect {data} --catalogue {q(str(output))}; then export every label so far "
             f"from the whole catalogue and fine-tune: starclass inspect {data} --catalogue {q(str(candidates))} "
             f"--export {q(export)}, then {tune}{said}")
-
-
-def _manifest_or_none(model: Path) -> dict | None:
-    """The model's manifest, or None where it cannot be read (a hint never fails for it)."""
-    from starclass.learn.checkpoint import read_manifest
-
-    try:
-        return read_manifest(model)
-    except (StarclassError, OSError, ValueError):  # refused, unreadable or not JSON: the placeholders instead
-        return None
 
 
 def store_mosaics_folder(store: Path) -> Path | None:
@@ -575,7 +566,7 @@ def _store_page_hint(store: Path, candidates: Path, output: Path, model: Path) -
     return (f"next: label them on the mosaics the stamp store {q(str(store))} was cut from {said}: starclass inspect "
             f"{data} --catalogue {q(str(output))}; export every label so far: starclass inspect {data} --catalogue "
             f"{q(str(candidates))} --export {labels}; then fine-tune on the store with them: starclass train "
-            f"--stamps {q(str(store))} --labels {labels} --resume-from {q(str(model))} -o NEW_MODEL")
+            f"--stamps {q(str(store))} --labels {labels} --resume-from {q(str(model))} -o {q(new_model_name(model))}")
 
 
 def _first_round_hint(mosaics: list[Path] | None, output: Path) -> str | None:

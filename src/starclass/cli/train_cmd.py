@@ -1857,6 +1857,17 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         from starclass.stamps.images import cutout_band_no_data, cutout_inputs
 
         classes = label_classes(cutouts, cfg.label_map, config=cfg)
+        if cutouts.folds is not None:
+            from starclass.schema import FOLD
+
+            # the reader checks a list's ready-made folds (a group split across them is refused), but the folds are
+            # drawn here: a user who gave them took the figures for theirs without a word
+            n_given = int(np.unique(cutouts.folds).size)
+            warnings.warn(f"{cutouts.source}: its column {FOLD!r} holds {counted(n_given, 'ready-made fold')}, which "
+                          f"train --cv does not read: --cv {cv_scheme} draws folds of its own"
+                          f"{' (whole objects, stratified by class)' if cutouts.group_column else ''}, so the "
+                          "figures are not those of the column's folds", UserWarning,
+                          stacklevel=2)
         inputs = cutout_inputs(cutouts.images, cfg)
         # blank (constant) cutouts are left out of every fold, as of a single training
         no_data = cutout_band_no_data(cutouts.images, cfg)
@@ -1924,6 +1935,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         if group_name:
             # evaluate of cv_predictions.ecsv resamples whole objects by default, as the folds kept them whole
             roots["group_column"] = group_name
+        if not isinstance(source, list):
+            from starclass.io.cutout_folders import portable_folder
+            from starclass.schema import CUTOUT_LIST
+
+            # the list read, as classify --stamps records it: the folder alone made evaluate's next line
+            # 'report --stamps FOLDER', which read a folder holding train.csv, test.csv, ... as label sub-folders
+            roots[CUTOUT_LIST] = portable_folder(source, Path(output) / "cv_predictions.ecsv")
         with _held_cautions() as cautions:
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
@@ -2144,8 +2162,11 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
     trained on. A model whose calibration is missing or not to be trusted (``calibrate_first``, why:
     :func:`calibration_to_refit`) is sent to ``calibrate`` first: classify with it wrote probabilities
     flattened by a temperature fitted on 4 rows while the line pointed straight to classify. The
-    mosaics trained on (one field's ``--mosaics``) stand in the commands where ``MOSAICS`` stood: after
-    ``train --mosaics field/`` the line said ``MOSAICS`` as if they were not known.
+    mosaics trained on (one field's ``--mosaics``) stand in the calibrate command (its held-out rows): after
+    ``train --mosaics field/`` the line said ``MOSAICS`` as if they were not known. The classify command names
+    another field (``OTHER_DIR``, said to be so, the field trained on named as the one not to give:
+    :func:`~starclass.cli.next_steps.other_field_words`) and other cutouts (``LIST``): until 2026-12-07 it
+    proposed the very field trained on (``classify field -c CANDIDATES``), where the scores are in-sample.
 
     Parameters
     ----------
@@ -2168,23 +2189,28 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
 
     Examples
     --------
-    >>> print(next_after_training("my model", cutouts=True))
-    next: classify cutouts with "starclass classify --stamps LIST --model 'my model' -o classified.ecsv" (LIST: \
-a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" describes the model
-    >>> next_after_training("m", cutouts=False)[:102]
-    "next: classify candidates with 'starclass classify MOSAICS -c CANDIDATES --model m -o classified.ecsv'"
-    >>> next_after_training("m", cutouts=False, mosaics=[Path("field")])[:100]
-    "next: classify candidates with 'starclass classify field -c CANDIDATES --model m -o classified.ecsv'"
+    >>> print(next_after_training("my model", cutouts=True))  # doctest: +NORMALIZE_WHITESPACE
+    next: classify cutouts with "starclass classify --stamps LIST --model 'my model' -o classified.ecsv" (LIST:
+    a folder or CSV of cutouts it was not trained on, labelled or not); "starclass info 'my model'" describes the
+    model
+    >>> next_after_training("m", cutouts=False)[:104]
+    "next: classify candidates with 'starclass classify OTHER_DIR -c CANDIDATES --model m -o classified.ecsv'"
+    >>> print(next_after_training("m", cutouts=False, mosaics=[Path("field")]))  # doctest: +NORMALIZE_WHITESPACE
+    next: classify candidates with 'starclass classify OTHER_DIR -c CANDIDATES --model m -o classified.ecsv'
+    (OTHER_DIR: the mosaics folder of a field it was not trained on, not field; scored there, its figures would be
+    in-sample); 'starclass info m' describes the model
     >>> print(next_after_training("m", cutouts=False, stores=True))  # doctest: +NORMALIZE_WHITESPACE
     next: classify a stamp store with 'starclass classify --stamps STORE.h5 --model m -o classified.ecsv' (STORE.h5:
-    one cut for the model's task, 'starclass cutouts MOSAICS -c CANDIDATES --task m -o STORE.h5'); 'starclass info m'
-    describes the model
+    one cut for the model's task, 'starclass cutouts OTHER_DIR -c CANDIDATES --task m -o STORE.h5'; OTHER_DIR: the
+    mosaics folder of a field it was not trained on; scored there, its figures would be in-sample); 'starclass
+    info m' describes the model
     >>> next_after_training("m", cutouts=True, calibrate_first="it has no calibration")[:93]
     "next: calibrate it first, it has no calibration: 'starclass calibrate m --stamps HELD_OUT.csv"
     """
     # a model path with a space is quoted inside the command, which is then shown in double quotes: printed
     # in single quotes as before, 'starclass info 'my model'' did not copy as one command
     model = shell_word(output)
+    from starclass.cli.next_steps import OTHER_DIR, other_field_words
     from starclass.cli.suggest_cmd import data_dir_of
 
     # the folder trained on where there is one (the user gave it); several fields or a store: a placeholder
@@ -2201,19 +2227,23 @@ a folder or CSV of cutouts, labelled or not); "starclass info 'my model'" descri
         first = f"calibrate it first, {calibrate_first}: {held}; then "
     info = shown_command(f"starclass info {model}")
     if cutouts:
-        return f"next: {first}classify cutouts with {classify_cutouts_command(output)}; {info} describes the model"
+        return (f"next: {first}classify cutouts with {classify_cutouts_command(output, seen='trained')}; {info} "
+                "describes the model")
     if stores:
         classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o classified.ecsv")
         # cutouts --task takes a model folder: its task's bands, stamp size, scales and normalisation
-        # the mosaics the stores were cut from (their recorded sources, see stores_mosaics) where known
-        cut = shown_command(f"starclass cutouts {data} -c CANDIDATES --task {model} -o STORE.h5")
-        return (f"next: {first}classify a stamp store with {classify} (STORE.h5: one cut for the model's task, {cut}); "
-                f"{info} describes the model")
-    classify = shown_command(f"starclass classify {data} -c CANDIDATES --model {model} -o classified.ecsv")
-    return f"next: {first}classify candidates with {classify}; {info} describes the model"
+        # from another field than the stores were cut from (scored there: in-sample); that one, where their record
+        # names it (stores_mosaics), is named as the field not to give
+        cut = shown_command(f"starclass cutouts {OTHER_DIR} -c CANDIDATES --task {model} -o STORE.h5")
+        return (f"next: {first}classify a stamp store with {classify} (STORE.h5: one cut for the model's task, {cut}; "
+                f"{other_field_words(None if folder is None else data, 'trained')}); {info} describes the model")
+    # another field than the one trained on: classified there, the scores are in-sample (next_steps.OTHER_DIR)
+    classify = shown_command(f"starclass classify {OTHER_DIR} -c CANDIDATES --model {model} -o classified.ecsv")
+    other = other_field_words(None if folder is None else data, "trained")
+    return f"next: {first}classify candidates with {classify} ({other}); {info} describes the model"
 
 
-def classify_cutouts_command(model: str | os.PathLike, also: str = "") -> str:
+def classify_cutouts_command(model: str | os.PathLike, also: str = "", seen: str = "") -> str:
     """The command that classifies a cutout folder with ``model``, as train's and calibrate's ``next:`` lines show it.
 
     Train said ``--stamps CUTOUTS ... -o classified.csv`` and calibrate ``--stamps LIST ... -o
@@ -2227,6 +2257,9 @@ def classify_cutouts_command(model: str | os.PathLike, also: str = "") -> str:
         The model directory.
     also : str, optional
         More words for the parenthesis that says what ``LIST`` is (calibrate's note on ``--tta``).
+    seen : str, optional
+        What the command just did with its cutouts (``"trained"``, ``"calibrated"``): ``LIST`` is said to be
+        other cutouts, where classify's scores are not in-sample (until 2026-12-07 nothing said so).
 
     Returns
     -------
@@ -2242,7 +2275,9 @@ def classify_cutouts_command(model: str | os.PathLike, also: str = "") -> str:
     --tta uses the fit under TTA)
     """
     command = shown_command(f"starclass classify --stamps LIST --model {shell_word(model)} -o classified.ecsv")
-    return f"{command} (LIST: a folder or CSV of cutouts, labelled or not{f'; {also}' if also else ''})"
+    # the cutouts just trained or calibrated on score in-sample there: other ones, as the mosaics' OTHER_DIR
+    other = "" if not seen else f" it was not {seen if seen == 'trained' else f'{seen} or trained'} on"
+    return f"{command} (LIST: a folder or CSV of cutouts{other}, labelled or not{f'; {also}' if also else ''})"
 
 
 def stores_mosaics(stores: Sequence[str | os.PathLike]) -> list[Path] | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from astropy.table import Table
 
+from starclass import quiet_import
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import Groups, merge_groups
 from starclass.schema import CLASS_PRED, CONFIDENT_SCORE, frac_above_col, prob_cols
@@ -143,7 +144,8 @@ def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
     [('1', 0.75), ('2', 0.75)]
     """
     # sklearn.metrics adds 1.5-1.8 s (measured) to `import starclass.evaluate`
-    from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
+    with quiet_import():
+        from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
     ref = np.asarray(ref, dtype=int)
     ok = ref > 0

@@ -6,8 +6,8 @@ together bound the votes: with three people, mode 2 and mean 2.33 can only be 2,
 mean 3.67 only 3, 4, 4; mean 2.00 with mode 2 only 2, 2, 2. :func:`vote_splits` lists the vote
 multisets consistent with one (mode, mean) pair and :func:`disagreement` turns them into the
 figures the StarcNet paper quotes for people (pairwise agreement, agreement of a person with the
-mode, four classes and clusters 1+2 against the rest) and counts between which classes people
-disagreed.
+mode, four classes and clusters 1+2 against the rest), the same for classes 1-3 against class 4
+(the LEGUS papers' cluster-or-not split), and counts between which classes people disagreed.
 
 Assumptions, stated because the catalogues do not: the number of votes is 3 (the usual LEGUS
 team) unless the mean rules it out (quarters mean 4 votes, halves 2 or 4, fifths 5; NGC 6503
@@ -109,7 +109,8 @@ def split_figures(votes: tuple[int, ...], final: int | None = None) -> dict[str,
     dict
         ``pair_4class``, ``pair_binary`` (fraction of pairs of people agreeing), ``mode_4class``,
         ``mode_binary`` (fraction of people agreeing with the final class: its class, and its side
-        of clusters 1+2 against 3+4) and ``unanimous``.
+        of clusters 1+2 against 3+4), ``pair_123v4``, ``mode_123v4`` (the same for classes 1-3
+        against class 4) and ``unanimous``.
 
     Examples
     --------
@@ -122,6 +123,12 @@ def split_figures(votes: tuple[int, ...], final: int | None = None) -> dict[str,
     >>> g = split_figures((1, 3, 4), final=1)
     >>> round(g["mode_4class"], 3), round(g["mode_binary"], 3)
     (0.333, 0.333)
+
+    Classes 1-3 against 4: 3, 4, 4 has one pair of three on one side, two people of three with the final 4.
+
+    >>> h = split_figures((3, 4, 4))
+    >>> round(h["pair_123v4"], 3), round(h["mode_123v4"], 3), split_figures((2, 2, 3))["pair_123v4"]
+    (0.333, 0.667, 1.0)
     """
     pairs = list(combinations(votes, 2))
     counts = {c: votes.count(c) for c in set(votes)}
@@ -134,11 +141,16 @@ def split_figures(votes: tuple[int, ...], final: int | None = None) -> dict[str,
         "pair_binary": float(np.mean([(a <= 2) == (b <= 2) for a, b in pairs])),
         "mode_4class": counts.get(final, 0) / len(votes),
         "mode_binary": sum((v <= 2) == (final <= 2) for v in votes) / len(votes),
+        "pair_123v4": float(np.mean([(a <= 3) == (b <= 3) for a, b in pairs])),
+        "mode_123v4": sum((v <= 3) == (final <= 3) for v in votes) / len(votes),
         "unanimous": float(len(counts) == 1),
     }
 
 
-_FIGURES = ("pair_4class", "pair_binary", "mode_4class", "mode_binary", "unanimous")
+#: The agreement figures averaged over sources (:func:`split_figures`), in report order.
+AGREEMENT_FIGURES: tuple[str, ...] = ("pair_4class", "pair_binary", "mode_4class", "mode_binary", "pair_123v4",
+                                      "mode_123v4")
+_FIGURES = (*AGREEMENT_FIGURES, "unanimous")
 
 
 def _summarise(items, n: int, inconsistent: int, no_mean: int = 0) -> dict:
@@ -165,7 +177,7 @@ def _summarise(items, n: int, inconsistent: int, no_mean: int = 0) -> dict:
            "disagree": 1.0 - sums["unanimous"] / used if used else float("nan"), "pairs": pairs,
            "pair_share": {p: (v / total if total else float("nan")) for p, v in pairs.items()},
            "by_mode": by_mode}
-    for k in _FIGURES[:4]:
+    for k in AGREEMENT_FIGURES:
         out[k] = sums[k] / used if used else float("nan")
     return out
 
@@ -188,7 +200,8 @@ def disagreement(mode: ArrayLike, mean: ArrayLike) -> dict:
         ``n`` (inspected), ``n_used`` (consistent), ``n_inconsistent`` (a mode and mean no split
         of votes fits), ``n_no_mean`` (inspected, but no class mean: NaN), ``n_ambiguous`` (more
         than one split fits), ``disagree`` (fraction of sources where not everybody agreed),
-        ``pair_4class``, ``pair_binary``, ``mode_4class``, ``mode_binary`` (means over sources),
+        ``pair_4class``, ``pair_binary``, ``mode_4class``, ``mode_binary``, ``pair_123v4``, ``mode_123v4``
+        (means over sources),
         ``pairs`` (class pair -> weight of minority votes against the mode on that pair),
         ``pair_share`` (the same as fractions of all minority votes) and ``by_mode`` (final class
         -> sources, weight of unanimous ones, minority votes per class).
@@ -288,8 +301,8 @@ def disagreement_table(results: dict[str, dict]) -> Table:
     Returns
     -------
     astropy.table.Table
-        ``field, n, n_used, ambiguous, disagree, pair_4class, pair_binary, mode_4class, mode_binary``
-        and the share of minority votes on each class pair (``1-2`` ... ``3-4``).
+        ``field, n, n_used, ambiguous, disagree, pair_4class, pair_binary, mode_4class, mode_binary,
+        pair_123v4, mode_123v4`` and the share of minority votes on each class pair (``1-2`` ... ``3-4``).
 
     Examples
     --------
@@ -303,8 +316,7 @@ def disagreement_table(results: dict[str, dict]) -> Table:
     rows = []
     for name, r in results.items():
         row = {"field": name, "n": r["n"], "n_used": r["n_used"], "ambiguous": r["n_ambiguous"],
-               "disagree": r["disagree"], "pair_4class": r["pair_4class"], "pair_binary": r["pair_binary"],
-               "mode_4class": r["mode_4class"], "mode_binary": r["mode_binary"]}
+               "disagree": r["disagree"], **{k: r[k] for k in AGREEMENT_FIGURES}}
         row.update({f"{a}-{b}": r["pair_share"][(a, b)] for a, b in CLASS_PAIRS})
         rows.append(row)
     return Table(rows=rows, names=list(rows[0])) if rows else Table()
@@ -327,7 +339,7 @@ def pooled(results: dict[str, dict]) -> dict:
            "n_inconsistent": sum(r["n_inconsistent"] for r in results.values()),
            "n_no_mean": sum(r.get("n_no_mean", 0) for r in results.values()),
            "n_ambiguous": sum(r["n_ambiguous"] for r in results.values())}
-    for k in ("disagree", "pair_4class", "pair_binary", "mode_4class", "mode_binary"):
+    for k in ("disagree", *AGREEMENT_FIGURES):
         out[k] = sum(r[k] * r["n_used"] for r in results.values() if r["n_used"]) / used if used else float("nan")
     pairs = {p: sum(r["pairs"][p] for r in results.values()) for p in CLASS_PAIRS}
     total = sum(pairs.values())

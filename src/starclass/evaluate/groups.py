@@ -20,10 +20,13 @@ import numpy as np
 from astropy.stats import binom_conf_interval
 from astropy.table import MaskedColumn, Table
 from numpy.typing import ArrayLike
-from sklearn.metrics import roc_auc_score
 
+from starclass import quiet_import
 from starclass.errors import StarclassError, counted
 from starclass.evaluate.bootstrap import auc_of_weights, bootstrap_figures
+
+with quiet_import():
+    from sklearn.metrics import roc_auc_score
 
 #: A number at the start of a group label (a value, or a bin's lower edge after its "[")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?=[,\s]|$)")

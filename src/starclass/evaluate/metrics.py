@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
+from starclass import quiet_import
 from starclass.errors import StarclassError
 from starclass.schema import (
     class_array,  # noqa: F401  (moved to schema; old imports keep working)
@@ -137,7 +138,8 @@ def confusion(ref: np.ndarray, pred: np.ndarray, labels: list[int]) -> tuple[np.
     ([[1, 1, 0], [0, 1, 0], [0, 0, 1]], [0.5, 0.5, 0.0])
     """
     # sklearn.metrics adds 1.5-1.8 s (measured) to `import starclass.evaluate`
-    from sklearn.metrics import confusion_matrix
+    with quiet_import():
+        from sklearn.metrics import confusion_matrix
 
     counts = confusion_matrix(ref, pred, labels=labels)
     rows = counts.sum(axis=1, keepdims=True)

@@ -41,6 +41,7 @@ import numpy as np
 from astropy.table import Table
 from numpy.typing import ArrayLike
 
+from starclass import quiet_import
 from starclass.errors import StarclassError, counted
 from starclass.schema import row_name
 
@@ -480,7 +481,8 @@ def signal_aurocs(signals: dict[str, np.ndarray], mistakes: ArrayLike) -> Table:
     >>> t["auroc"].tolist()[0], t["note"].tolist()
     (1.0, ['', 'the same on every row'])
     """
-    from sklearn.metrics import roc_auc_score
+    with quiet_import():
+        from sklearn.metrics import roc_auc_score
 
     m = np.asarray(mistakes, dtype=bool)
     rows = []

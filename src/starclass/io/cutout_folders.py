@@ -3153,6 +3153,13 @@ def _check_group_name(value: object, src: Path) -> None:
                                                        if number else ""))
 
 
+def _list_place(cs: CutoutSet, j: int) -> str:
+    """Row ``j`` of one list as :func:`concat_cutout_sets` names it: its row and line, the list, its file."""
+    if cs.lines is None and Path(cs.source).is_dir():
+        return f"file {cs.files[j]!r} of {cs.source}"  # a folder of label folders has no rows
+    return f"{_row_line(j, cs.lines)} of {cs.source}, file {cs.files[j]!r}"
+
+
 def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
     """Several labelled cutout lists as one set, for ``train --stamps A.csv --stamps B.csv``.
 
@@ -3212,13 +3219,19 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
             raise StarclassError(f"--stamps {cs.source}: no labels (no column {asked!r}, --label-column); every list "
                                  f"trained on needs that column{held}")
     files = [str(listed_path(cs.root, f)) for cs in sets for f in cs.files]
-    where: dict[str, Path] = {}
+    where: dict[str, tuple[CutoutSet, int]] = {}
     for cs, start in zip(sets, np.cumsum([0] + [len(c) for c in sets[:-1]])):
-        for f in files[start:start + len(cs)]:
+        for j, f in enumerate(files[start:start + len(cs)]):
             if f in where:
-                raise StarclassError(f"--stamps {where[f]} and {cs.source} both list {f}: a cutout would be trained "
-                                     "on twice (with two labels, perhaps); give each labelled cutout in one list")
-            where[f] = cs.source
+                # each list's row as written: the resolved path alone named neither row, and read as neither
+                # list's cell where a folder is a link (/work/wt/shared -> /work/shared)
+                before, i = where[f]
+                same = "" if before.files[i] == cs.files[j] else f" (both {f})"
+                raise StarclassError(f"--stamps {before.source} and {cs.source} both list one cutout: "
+                                     f"{_list_place(before, i)} and {_list_place(cs, j)}{same}; a cutout would be "
+                                     "trained on twice (with two labels, perhaps): give each labelled cutout in "
+                                     "one list")
+            where[f] = (cs, j)
     common = [c for c in first.table.colnames if all(c in cs.table.colnames for cs in sets)]
     parts = [cs.table[common] for cs in sets]
     try:

@@ -984,6 +984,40 @@ def _missing(v: np.ndarray) -> np.ndarray:
     return bad
 
 
+def check_legus_band_order(bands: Sequence[str], path: str | Path) -> None:
+    """Refuse given bands a LEGUS file cannot have: a filter starclass does not know, or five not blue to red.
+
+    Columns 6-15 of every LEGUS file hold its five filters from blue to red (UV, U, B, V, I). ``--bands
+    f275w,f336w,f555w,f435w,f814w`` read the B magnitudes as F555W and the V as F435W, exit 0 (the SED check's
+    0.50 mag in "F435W" the one trace), and ``--bands ...,f999w`` named a filter no SSP offset, colour or mass
+    limit knows, without a word.
+
+    Raises
+    ------
+    StarclassError
+        Naming the file, the bands given and the filter(s) at fault.
+
+    Examples
+    --------
+    >>> check_legus_band_order(["f275w", "f336w", "f435w", "f606w", "f814w"], "a.tab")
+    >>> check_legus_band_order(["f275w", "f336w", "f555w", "f435w", "f814w"], "a.tab")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: a.tab: --bands f275w,f336w,f555w,f435w,f814w are not blue to red ...
+    """
+    given = ",".join(bands)
+    unknown = [b for b in bands if b not in BANDS]
+    if unknown:
+        raise StarclassError(f"{path}: --bands {given}: {', '.join(unknown)} is no filter starclass knows "
+                             f"({', '.join(b for b in BANDS if b.startswith('f'))}); a LEGUS file's columns 6-15 "
+                             "hold five HST filters, blue to red")
+    for a, b in zip(bands[:-1], bands[1:], strict=True):
+        if BANDS[b].photplam <= BANDS[a].photplam:
+            raise StarclassError(f"{path}: --bands {given} are not blue to red ({a} before {b}): a LEGUS file's "
+                                 "columns 6-15 hold its five filters from blue to red (UV, U, B, V, I); give them "
+                                 "in that order")
+
+
 def _column_number(key: str, ncols: int, path: Path) -> int:
     """``"34"`` or ``"col34"`` -> 34, checked against the file's columns."""
     s = key.strip().lower()
@@ -1280,6 +1314,8 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     bands = [b.lower() for b in bands]
     if len(bands) != 5:
         raise StarclassError(f"LEGUS catalogues have five bands; got {bands} for {p}")
+    if bands_source == "given":
+        check_legus_band_order(bands, p)
     for i, b in enumerate(bands):
         names[6 + 2 * i] = mag_col(b)
         names[7 + 2 * i] = magerr_col(b)
@@ -1295,6 +1331,14 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
     for src, dst in (column_map or {}).items():
         k = _column_number(src, ncols, p)
         _check_position_kind(k, dst, p)
+        # two entries for one column, or two columns for one name: the later one replaced the earlier
+        # without a word ({'36': 'class_ref', '35': 'class_ref'} read col 35 while the layout line said col 36)
+        if mapped.get(f"col{k}", dst) != dst:
+            raise ColumnMapError(f"{p}: the column map names column {k} twice, as {mapped[f'col{k}']} and as "
+                                 f"{dst}: a column is read as one thing; keep the entry you mean")
+        if (twice := [c for c, n in mapped.items() if n == dst and c != f"col{k}"]):
+            raise ColumnMapError(f"{p}: the column map names two columns as {dst}, {twice[0][3:]} and {k}: only "
+                                 f"one can be read as {dst}; keep the entry you mean")
         for other in [c for c, n in names.items() if n == dst and c != k]:
             names[other] = f"legus_col{other}"  # the user's choice replaces the layout's
         names[k] = dst
@@ -1437,8 +1481,15 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if nonfinite:
         warnings.warn(nonfinite_words(p, nonfinite, lines), stacklevel=2)
-    if layout.name == "hybrid" and CLASS_REF in t.colnames:
+    if layout.name == "hybrid" and names.get(34) == CLASS_REF:
         t[CLASS_HYBRID] = t[CLASS_REF].copy()
+    elif layout.name == "hybrid" and names.get(34) == "legus_col34":
+        # a map that reads class_ref from another column (--map class_ref=36, the three people's mode) left col 34,
+        # the hybrid class, as legus_col34 and made class_hybrid a copy of the mapped column: --pred-column
+        # class_hybrid then scored col 36 against itself, and info counted col 36's classes by col 35's methods
+        hybrid = np.asarray(t["legus_col34"], dtype=float)
+        t.remove_column("legus_col34")
+        t[CLASS_HYBRID] = np.where(np.isin(hybrid, (0,) + CLASSES), hybrid, 0).astype(np.int16)
     set_units(t)
     certain = layout.certain or CLASS_REF in (column_map or {}).values()
     note = layout.note

@@ -149,8 +149,55 @@ def parse_column_map(items: Iterable[str] | None) -> dict[str, str] | None:
             if (is_known(left) and not is_known(right)) or right.isdigit() or right.lower().startswith("col") \
                     and right[3:].isdigit():
                 left, right = right, left
-            out[left] = right
+            add_map_entry(out, left, right)
     return out or None
+
+
+def _source_key(source: str) -> tuple[bool, str]:
+    """``(is a LEGUS column number, the source as compared)``: ``"35"`` and ``"col35"`` are one column."""
+    s = str(source).strip().lower()
+    if is_column_number(s):
+        return True, str(int(s[3:] if s.startswith("col") else s))
+    return False, s
+
+
+def add_map_entry(out: dict[str, str], source: str, target: str) -> None:
+    """Add ``source -> target`` to a column map, refusing a map that says two things of one column.
+
+    ``--map class_ref=36 --map class_ref=35`` read the class from column 35 while ``info`` said column 36,
+    and ``--map class_ref=36 --map ci=36`` kept ``ci`` alone, both without a word: the later item replaced
+    the earlier one. A number and a name may share a target (in a folder, numbers apply to LEGUS files and
+    names to the other tables), and an item given twice is no conflict.
+
+    Raises
+    ------
+    StarclassError
+        One source mapped to two targets, or two sources of one kind (two numbers, two names) to one target.
+
+    Examples
+    --------
+    >>> m = {}
+    >>> for source in ("35", "col35", "Class"):
+    ...     add_map_entry(m, source, "class_ref")
+    >>> m
+    {'35': 'class_ref', 'Class': 'class_ref'}
+    >>> add_map_entry(m, "36", "class_ref")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --map names two columns as class_ref, 35 and 36: ...
+    """
+    kind, key = _source_key(source)
+    for src, dst in out.items():
+        other_kind, other_key = _source_key(src)
+        if (other_kind, other_key) == (kind, key):
+            if dst == target:
+                return  # the same item again
+            raise StarclassError(f"--map names column {source} twice, as {dst} and as {target}: a column is read as "
+                                 "one thing; keep the --map item you mean")
+        if dst == target and other_kind == kind:
+            raise StarclassError(f"--map names two columns as {target}, {src} and {source}: only one can be read as "
+                                 f"{target}; keep the --map item you mean")
+    out[source] = target
 
 
 def catalog_row(table: Table, name: str) -> dict:

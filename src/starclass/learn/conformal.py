@@ -42,7 +42,6 @@ True
 from __future__ import annotations
 
 import math
-import random
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -50,6 +49,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from starclass import quiet_import
 from starclass.errors import CALIBRATE_MORE_PYTHON, COVERAGE_PYTHON, StarclassError, check_fitted
 from starclass.learn.calibration_methods import check_coverage  # light: classify checks it before torch
 from starclass.learn.sklearn_params import SklearnParams  # get_params / set_params: sklearn.base.clone works
@@ -354,16 +354,11 @@ def _crepes_parts() -> tuple[type, Any]:
     >>> ConformalClassifier.__name__, list(warnings.filters) == before
     ('ConformalClassifier', True)
     """
-    # python's random state too: crepes imports scikit-learn, whose progress bars import rich, and rich draws
-    # 24 bits from python's global generator as it is imported (rich/style.py): a notebook's random.seed(0)
-    # sequence moved on at its first classify
-    state = random.getstate()
-    try:
-        with warnings.catch_warnings():
-            from crepes import ConformalClassifier
-            from crepes.extras import hinge
-    finally:
-        random.setstate(state)
+    # the random states too: crepes imports scikit-learn, which imports rich, which draws from python's
+    # generator as it loads (a notebook's random.seed(0) sequence moved on at its first classify)
+    with warnings.catch_warnings(), quiet_import():
+        from crepes import ConformalClassifier
+        from crepes.extras import hinge
     return ConformalClassifier, hinge
 
 

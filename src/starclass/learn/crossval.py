@@ -34,14 +34,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+from starclass import quiet_import
 from starclass.errors import CalibrationFitWarning, StarclassError, UncalibratedWarning, counted
 from starclass.io.progress import Progress
 from starclass.learn.data import ModelInputs
 from starclass.learn.provenance import starting_trained, the_starting_model
 from starclass.schema import CLASS_PRED, CLASS_REF, CV_SCHEME, FOLD, INFERENCE_BATCH_SIZE, class_labels, prob_col
+
+with quiet_import():
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 if TYPE_CHECKING:
     from starclass.learn.checkpoint import LoadedModel

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 from astropy.table import Table
-from sklearn.model_selection import StratifiedGroupKFold
 
+from starclass import quiet_import
 from starclass.errors import StarclassError, counted, model_word, row_noun
 from starclass.io.catalog import keep_input_columns
 from starclass.io.cutout_folders import (
@@ -75,6 +75,9 @@ from starclass.stamps.images import (
     runaway_zscore_rows,
     zero_padding_rows,
 )
+
+with quiet_import():
+    from sklearn.model_selection import StratifiedGroupKFold
 
 __all__ = ["centre_no_data_note", "classify_cutouts", "colour_note", "cutout_size_note", "enlargement_note",
            "few_rows_note", "fit_cutouts", "group_folds", "group_validation", "runaway_zscore_note",

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
 
+from starclass import quiet_import
 from starclass.errors import CalibrationFitWarning, OutputExistsError, StarclassError
 from starclass.learn.checkpoint import (
     FINAL_VAL_BALANCED_ACCURACY,
@@ -50,6 +50,9 @@ from starclass.learn.data import refuse_catalogue
 from starclass.learn.precision import parse_precision
 from starclass.learn.train import fit as train_fit
 from starclass.schema import INFERENCE_BATCH_SIZE
+
+with quiet_import():
+    from sklearn.base import BaseEstimator, ClassifierMixin
 
 __all__ = ["Classifier", "CNNClassifier"]
 

@@ -3,7 +3,7 @@
 One setting, ``recipe.amp`` of the task config (``starclass train --precision``), decides:
 
 * ``True`` (``"auto"``, the default): mixed precision on CUDA (bfloat16 where the GPU
-  supports it, else float16 with a gradient scaler); float32 on a CPU.
+  computes it natively, Ampere or later, else float16 with a gradient scaler); float32 on a CPU.
 * ``"bf16"``: bfloat16 autocast on any device, **CPU included**. On CPUs with bfloat16
   units (Intel AMX, Sapphire Rapids and later; AVX512-BF16, as this project's AMD EPYC of
   2026-12-07 has) the convolutions then run faster, 1.0x to 5.4x by network and CPU; the
@@ -128,8 +128,22 @@ def compute_dtype(amp: bool | str, device: torch.device | str) -> torch.dtype | 
     if amp == "bf16":
         return torch.bfloat16
     if dev.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.bfloat16 if _native_bf16(dev) else torch.float16
     return None
+
+
+def _native_bf16(device: torch.device) -> bool:
+    """Whether the CUDA (or ROCm) GPU ``device`` computes bfloat16 natively (compute capability 8, Ampere, or later).
+
+    Not ``torch.cuda.is_bf16_supported()``: it answers for the process's current device, not ``cuda:N``, and it
+    says yes on an older GPU (a T4, a V100) where a bfloat16 tensor can be made but is emulated, without tensor
+    cores, where "auto" is to take float16 with a gradient scaler.
+    """
+    import torch
+
+    if torch.version.hip:
+        return True  # every ROCm GPU torch runs on has bfloat16 (torch's own rule)
+    return torch.cuda.get_device_properties(device).major >= 8
 
 
 def autocast(device: torch.device | str, dtype: torch.dtype | None) -> contextlib.AbstractContextManager:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -90,18 +90,26 @@ def row_digests(inputs: Any, rows: np.ndarray | None = None, *, batch_size: int 
     >>> bool(d[0] == d[2]), bool(d[0] == d[1])
     (True, False)
     """
+    out = [np.empty(0, dtype=np.uint64)]
+    for block in _input_batches(inputs, rows, batch_size):
+        block = np.ascontiguousarray(block, dtype=np.float32)
+        out.append(np.array([_digest(row) for row in block], dtype=np.uint64))
+    return np.concatenate(out)
+
+
+def _input_batches(inputs: Any, rows: np.ndarray | None, batch_size: int) -> Iterator[np.ndarray]:
+    """The model inputs of ``rows`` of ``inputs`` (default all), in their order, ``batch_size`` rows at a time."""
     from starclass.learn.data import InputSource
 
     source = InputSource(inputs)
     idx = np.arange(len(source)) if rows is None else np.asarray(rows, dtype=np.int64)
-    out = np.empty(idx.size, dtype=np.uint64)
     for start in range(0, idx.size, batch_size):
-        part = idx[start:start + batch_size]
-        block = np.ascontiguousarray(source.take(part), dtype=np.float32)
-        for j, row in enumerate(block):
-            digest = hashlib.blake2b(row.tobytes(), digest_size=_BYTES).digest()
-            out[start + j] = int.from_bytes(digest, "big")
-    return out
+        yield source.take(idx[start:start + batch_size])
+
+
+def _digest(row: np.ndarray) -> int:
+    """The 8-byte BLAKE2b digest of a C-contiguous array's bytes, as an integer."""
+    return int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=_BYTES).digest(), "big")
 
 
 def _block_means(x: np.ndarray, grid: int) -> np.ndarray:
@@ -151,15 +159,10 @@ def row_fingerprints(inputs: Any, rows: np.ndarray | None = None, *, batch_size:
     >>> bool(a[0] == b[0]), bool(a[0] == a[1])
     (True, False)
     """
-    from starclass.learn.data import InputSource
-
-    source = InputSource(inputs)
-    idx = np.arange(len(source)) if rows is None else np.asarray(rows, dtype=np.int64)
-    out = np.empty(idx.size, dtype=np.uint64)
-    for start in range(0, idx.size, batch_size):
-        part = idx[start:start + batch_size]
-        block = np.nan_to_num(np.asarray(source.take(part), dtype=np.float64))
-        best = np.full(len(part), np.iinfo(np.uint64).max, dtype=np.uint64)
+    out = [np.empty(0, dtype=np.uint64)]
+    for block in _input_batches(inputs, rows, batch_size):
+        block = np.nan_to_num(np.asarray(block, dtype=np.float64))
+        best = np.full(len(block), np.iinfo(np.uint64).max, dtype=np.uint64)
         for turn in range(4):
             for flip in (False, True):
                 # each flip and rotation averaged on its own (a grid whose edges are rounded is not symmetric)
@@ -171,11 +174,9 @@ def row_fingerprints(inputs: Any, rows: np.ndarray | None = None, *, batch_size:
                 z = np.where(std > 0, (g - mean) / np.where(std > 0, std, 1.0), 0.0)
                 q = np.clip(np.round(z / _FP_STEP), -127, 127).astype(np.int8)
                 for j, row in enumerate(q):
-                    d = int.from_bytes(hashlib.blake2b(np.ascontiguousarray(row).tobytes(),
-                                                       digest_size=_BYTES).digest(), "big")
-                    best[j] = min(int(best[j]), d)
-        out[start:start + len(part)] = best
-    return out
+                    best[j] = min(int(best[j]), _digest(np.ascontiguousarray(row)))
+        out.append(best)
+    return np.concatenate(out)
 
 
 def recorded_fingerprints(manifest: Mapping[str, Any]) -> np.ndarray | None:

@@ -9,16 +9,21 @@ on. :func:`global_rng_kept` puts back python's ``random``, numpy's global state 
 (the CPU's, and those of the accelerator a run uses) when the block ends, and :func:`seed_torch`
 seeds only the generators of the device in use (``torch.manual_seed`` also queues a seed for every
 CUDA device not yet started, which the block could not undo).
+
+Importing a library can move them too (rich, which scikit-learn and crepes import, draws from python's
+generator as it is first imported): :func:`starclass.quiet_import` keeps them around such an import. It is the
+one helper for both: :func:`global_rng_kept` is it with torch's accelerator generators added.
 """
 
 from __future__ import annotations
 
 import contextlib
-import random
 from collections.abc import Iterator
 
-import numpy as np
+import numpy as np  # noqa: F401  (loaded: quiet_import keeps the global states of the libraries loaded)
 import torch
+
+from starclass import quiet_import
 
 
 def _accelerator(device: torch.device | str | None) -> tuple[str | None, list[int]]:
@@ -56,13 +61,8 @@ def global_rng_kept(device: torch.device | str | None = None) -> Iterator[None]:
     True
     """
     kind, devices = _accelerator(device)
-    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
-    try:
-        with torch.random.fork_rng(devices=devices, device_type=kind or "cuda"):
-            yield
-    finally:
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)  # noqa: NPY002
+    with quiet_import(), torch.random.fork_rng(devices=devices, device_type=kind or "cuda"):
+        yield
 
 
 def seed_torch(seed: int, device: torch.device | str | None = None) -> None:

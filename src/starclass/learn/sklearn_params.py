@@ -15,10 +15,13 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from starclass import quiet_import
+
 
 def _base() -> type:
     """scikit-learn's ``BaseEstimator`` (imported here, on the first call of a method that needs it)."""
-    from sklearn.base import BaseEstimator
+    with quiet_import():
+        from sklearn.base import BaseEstimator
 
     return BaseEstimator
 

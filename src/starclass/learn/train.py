@@ -32,7 +32,7 @@ The recipe follows the StarcNet paper (section 3-4) unless the task config says 
 * **Batch-norm statistics** of the kept weights are recomputed over the training set at
   the end (:func:`recalibrate_batchnorm`), so inference-mode outputs match the weights.
 * **Devices**: CUDA when available (mixed precision with ``recipe.amp``: bfloat16 where the
-  GPU supports it, else float16 with gradient scaling), CPU otherwise; ``recipe.amp="bf16"``
+  GPU computes it natively, Ampere or later, else float16 with gradient scaling), CPU otherwise; ``recipe.amp="bf16"``
   trains in bfloat16 on a CPU too (:mod:`starclass.learn.precision`).
 
 Labels: the reference classes (``class_ref``, 1-4) are mapped to the task's output classes
@@ -2510,7 +2510,8 @@ def _recorded_path(rows_from: dict, key: str, start: Path, index: int | None = N
 def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     """Cut the stamps of a ``calibrate MOSAICS -c CATALOGUE`` calibration again.
 
-    Returns (inputs, class values, None, source, the record rebased on ``outdir``).
+    Returns (inputs, class values, None, source, the record rebased on ``outdir``, None: no places, rows are
+    named by their catalogue row).
 
     Raises StarclassError where a mosaic, the catalogue or a bad-pixel mask file (``--mask-file``) is gone or
     changed since (their recorded :func:`starclass.learn.calibration.file_stamp`), or the mask files were
@@ -2559,13 +2560,14 @@ def _mosaic_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
                # as found (a copy's new times): the next fine-tune compares times first, not the digests of whole files
                "stamps_of_files": [file_stamp(f) for f in [*files, catalog]],
                "mask_files": [str(m) for m in masks], "stamps_of_mask_files": [file_stamp(m) for m in masks]}
-    return inputs, values, None, str(catalog), rebased
+    return inputs, values, None, str(catalog), rebased, None
 
 
 def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     """Read a ``calibrate --stamps`` calibration's cutouts again.
 
-    Returns (inputs, class values, no-data flags, source, the record rebased on ``outdir``).
+    Returns (inputs, class values, no-data flags, source, the record rebased on ``outdir``, and each row's
+    place: its list's row and line and its file, :meth:`~starclass.io.cutout_folders.CutoutSet.row_place`).
 
     Raises StarclassError where the list is gone or changed since (its recorded
     :func:`starclass.learn.calibration.file_stamp`), or was not stamped (calibrated before that).
@@ -2595,7 +2597,11 @@ def _stamps_calibration_rows(rows_from: dict, cfg, outdir: Path, start: Path):
     # as found, relative to the fine-tune's folder (a copy's new times: the next fine-tune compares times first)
     rebased = {**rows_from, **stamps_rows_from(outdir, folder, str(rows_from.get("label_column", "label")),
                                                str(rows_from.get("file_column", "file")))}
-    return inputs, np.where(centre, 0, values), cutout_band_no_data(cutouts.images, cfg), str(folder), rebased
+    # a blank row named as calibrate --stamps names it (its row and line in the list, its file): "(row 41)" alone
+    # named a row of no file
+    places = [cutouts.row_place(i) for i in range(len(cutouts))]
+    return (inputs, np.where(centre, 0, values), cutout_band_no_data(cutouts.images, cfg), str(folder), rebased,
+            places)
 
 
 def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device, start: Path):
@@ -2614,9 +2620,9 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device, 
 
     cfg = TaskConfig.from_dict(read_manifest(outdir)["config"])
     if rows_from.get("mosaics"):
-        inputs, values, no_data, source, record = _mosaic_calibration_rows(rows_from, cfg, outdir, start)
+        inputs, values, no_data, source, record, places = _mosaic_calibration_rows(rows_from, cfg, outdir, start)
     else:
-        inputs, values, no_data, source, record = _stamps_calibration_rows(rows_from, cfg, outdir, start)
+        inputs, values, no_data, source, record, places = _stamps_calibration_rows(rows_from, cfg, outdir, start)
     # rows the fine-tune trained on (its own new labels may include some of them) are left out, not a
     # reason to refuse the rest, as calibrate would refuse them all: said in the note
     from starclass.learn.provenance import MANIFEST_KEY, recorded_digests, training_input_rows
@@ -2630,7 +2636,8 @@ def _rescore_calibration_rows(outdir: Path, rows_from: dict, cal: dict, device, 
     # its cautions (too few rows, a map at an end of its search) are this fit's notes, not warnings said twice
     new, _ = _calibrate_model(outdir, inputs, values, source=source, overwrite=True,
                               device=device, method=str(cal.get("method", "temperature")),
-                              n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS), no_data=no_data, rows_from=record)
+                              n_bins=int(cal.get("n_bins") or HISTOGRAM_BINS), no_data=no_data, rows_from=record,
+                              places=places)
     return new, int(trained.sum())
 
 

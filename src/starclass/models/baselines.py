@@ -33,13 +33,16 @@ from typing import Any
 
 import joblib
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import BaggingClassifier, HistGradientBoostingClassifier
-from sklearn.tree import DecisionTreeClassifier
 
+from starclass import quiet_import
 from starclass.errors import OutputExistsError, StarclassError, agreeing, model_word
 from starclass.io.atomic import atomic_path
 from starclass.schema import bands_in
+
+with quiet_import():
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.ensemble import BaggingClassifier, HistGradientBoostingClassifier
+    from sklearn.tree import DecisionTreeClassifier
 
 
 def _labels(y: Any, n: int, who: str) -> np.ndarray:

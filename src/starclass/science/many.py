@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
+from starclass import quiet_import
 from starclass.errors import StarclassError, shell_word
 from starclass.io.legus import LAYOUT_UNCERTAIN_WARNING
 from starclass.io.legus import machine_only as machine_only_rows
@@ -250,7 +251,7 @@ def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
     >>> parse_field_maps(None)
     {}
     """
-    from starclass.io.overview import is_column_number, parse_column_map
+    from starclass.io.overview import add_map_entry, is_column_number, parse_column_map
 
     out: dict[str, dict[str, str]] = {}
     for item in items or ():
@@ -267,7 +268,7 @@ def parse_field_maps(items: Sequence[str] | None) -> dict[str, dict[str, str]]:
                 raise StarclassError(f"--map item {item!r}: with --catalogs it takes LEGUS column numbers "
                                      f"(class_ref=35); {src!r} is no column number (LEGUS .tab files have no "
                                      "column names)")
-            out.setdefault(field, {})[src] = dst
+            add_map_entry(out.setdefault(field, {}), src, dst)
     return out
 
 
@@ -1295,9 +1296,10 @@ def _fill_missing(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _model(rule: str, seed: int):
-    from sklearn.dummy import DummyClassifier
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.tree import DecisionTreeClassifier
+    with quiet_import():
+        from sklearn.dummy import DummyClassifier
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.tree import DecisionTreeClassifier
 
     if rule == "majority":
         return DummyClassifier(strategy="most_frequent")
@@ -1321,8 +1323,10 @@ def logo_predictions(X: np.ndarray, y: np.ndarray, groups: np.ndarray, rule: str
     >>> float(np.mean(logo_predictions(X, y, groups, "ci_tree") == y))
     1.0
     """
-    from sklearn.model_selection import LeaveOneGroupOut
     from threadpoolctl import threadpool_limits
+
+    with quiet_import():
+        from sklearn.model_selection import LeaveOneGroupOut
 
     pred = np.zeros_like(y)
     # one thread: the machine is shared, and OpenMP oversubscription stalls gradient boosting

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from starclass import quiet_import
 from starclass.errors import StarclassError
 
 __all__ = ["CSB_THRESHOLDS", "DENSITY_THRESHOLDS", "ConcentrationColourRule", "csb_classes", "density_classes",
@@ -130,7 +131,8 @@ class ConcentrationColourRule:
 
     def fit(self, features: np.ndarray, labels: Sequence[int]) -> ConcentrationColourRule:
         """Fit the thresholds on training features ``[N, 2]`` and labels."""
-        from sklearn.tree import DecisionTreeClassifier
+        with quiet_import():
+            from sklearn.tree import DecisionTreeClassifier
 
         self.tree_ = DecisionTreeClassifier(max_depth=self.max_depth, random_state=0)
         self.tree_.fit(np.asarray(features, float), np.asarray(labels, int))
@@ -142,6 +144,7 @@ class ConcentrationColourRule:
 
     def describe(self) -> str:
         """The fitted rule as text (feature names: concentration, colour)."""
-        from sklearn.tree import export_text
+        with quiet_import():
+            from sklearn.tree import export_text
 
         return export_text(self.tree_, feature_names=["concentration", "colour"])

@@ -168,7 +168,8 @@ def hybrid_check(table: Table) -> Table:
 
     Columns 36-39 of the NGC 1566 file are not individual people (col 36 the mode of three
     humans, 37 an ML class, 38 one human checking the ML class, 39 a re-classification), so no
-    person-to-person agreement can be read from them. Binary: clusters (1, 2) against the rest.
+    person-to-person agreement can be read from them. Binary: clusters (1, 2) against the rest;
+    ``123v4``: classes 1-3 against class 4, the LEGUS papers' cluster-or-not split.
 
     Parameters
     ----------
@@ -178,7 +179,8 @@ def hybrid_check(table: Table) -> Table:
     Returns
     -------
     astropy.table.Table
-        ``pair, n, agree_4class, n_agree_4class, agree_binary, n_agree_binary``, and a row per
+        ``pair, n, agree_4class, n_agree_4class, agree_binary, n_agree_binary, agree_123v4,
+        n_agree_123v4``, and a row per
         method flag checking that ``class_ref`` is the column the flag names.
 
     Raises
@@ -191,8 +193,8 @@ def hybrid_check(table: Table) -> Table:
     >>> t = Table({"class_ref": [1, 2, 3], "class_method": [3, 0, 1], "class_human_mode": [1, 1, 0],
     ...            "class_ml": [2, 2, 3], "class_ml_checked": [0, 0, 3]})
     >>> r = hybrid_check(t)
-    >>> int(r["n"][0]), float(r["agree_4class"][0]), float(r["agree_binary"][0])
-    (2, 0.0, 1.0)
+    >>> int(r["n"][0]), float(r["agree_4class"][0]), float(r["agree_binary"][0]), float(r["agree_123v4"][0])
+    (2, 0.0, 1.0, 1.0)
     """
     need = (CLASS_HUMAN_MODE, CLASS_ML, CLASS_ML_CHECKED, CLASS_METHOD)
     missing = [c for c in need if c not in table.colnames]
@@ -209,8 +211,11 @@ def hybrid_check(table: Table) -> Table:
         n = int(both.sum())
         same4 = int((a[both] == b[both]).sum())
         same2 = int(((a[both] <= 2) == (b[both] <= 2)).sum())
-        rows.append((name, n, same4 / n if n else np.nan, same4, same2 / n if n else np.nan, same2))
-    out = Table(rows=rows, names=("pair", "n", "agree_4class", "n_agree_4class", "agree_binary", "n_agree_binary"))
+        same3 = int(((a[both] <= 3) == (b[both] <= 3)).sum())
+        rows.append((name, n, same4 / n if n else np.nan, same4, same2 / n if n else np.nan, same2,
+                     same3 / n if n else np.nan, same3))
+    out = Table(rows=rows, names=("pair", "n", "agree_4class", "n_agree_4class", "agree_binary", "n_agree_binary",
+                                  "agree_123v4", "n_agree_123v4"))
     # the survey's rule: col 34 comes from col 37 (flag 0), col 38 (flag 1), col 36 (flags 3, 4); and, as the
     # file shows, from col 39 on flag 6 (a former class 4 re-classified by one person)
     ref = class_array(table, CLASS_REF)

@@ -31,6 +31,7 @@ from astropy.table import Table
 from numpy.typing import ArrayLike
 from threadpoolctl import threadpool_limits
 
+from starclass import quiet_import
 from starclass.bands import ubvi_bands, v_band
 from starclass.detect import measure
 from starclass.errors import OutputExistsError, StarclassError, exists_refusal
@@ -143,8 +144,9 @@ def cv_predict(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed:
 
 def _cv_predict(X, y, folds, rule, seed):
     # sklearn adds 1.7 s (measured) to `import starclass.simulate`; only calibration fits need it
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.tree import DecisionTreeClassifier
+    with quiet_import():
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.tree import DecisionTreeClassifier
 
     pred = np.zeros_like(y)
     for k in np.unique(folds):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from starclass import quiet_import
 from starclass.errors import StarclassError, agreeing
 
 __all__ = ["typical_pick", "typicality"]
@@ -53,7 +54,8 @@ def typicality(features: np.ndarray, n_neighbours: int = 20) -> np.ndarray:
         raise StarclassError(f"typicality: n_neighbours must be >= 1, got {n_neighbours}")
     if len(x) < 2:
         return np.zeros(len(x))
-    from sklearn.neighbors import NearestNeighbors  # here: importing starclass.suggest stays light
+    with quiet_import():
+        from sklearn.neighbors import NearestNeighbors  # here: importing starclass.suggest stays light
 
     k = min(int(n_neighbours), len(x) - 1)
     # k + 1: each point is its own nearest neighbour, left out below
@@ -137,7 +139,8 @@ def typical_pick(features: np.ndarray, n: int, labelled: ArrayLike | None = None
     n = min(int(n), int((~is_lab).sum()))
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    from sklearn.cluster import KMeans
+    with quiet_import():
+        from sklearn.cluster import KMeans
 
     k = min(int(is_lab.sum()) + n, len(x))
     cluster = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(x)

@@ -443,6 +443,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 # modes keep their digest. The PSF itself is a function of what the digest holds already (mosaics,
                 # flags, settings): it is estimated only for fields with tiles to run (_field_psfs)
                 h.update(json.dumps({"apcorr_psf": "whole mosaic"}).encode())
+            if plan.photometry == "growth":
+                # growth tiles made when a saturated star's bleed was summed within the window only (lost beyond
+                # the overlap) may hold it too faint: stale. ci, none and skip tiles keep their digest
+                h.update(json.dumps({"saturated_bleed": "beyond the window"}).encode())
             key = f"{info.spec.name}/{tile.name}"
             jobs.append(TileJob(
                 field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
@@ -2649,7 +2653,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
             table = merged[name]
             fdir = outdir / "fields" / name
             with atomic_path(fdir / "catalogue.parquet") as tmp:
-                pq.write_table(table, tmp)
+                # the column list astropy's reader checks is redone: merge_tiles wrote it before trained_field was
+                # appended, and Table.read of every field's catalogue failed with KeyError 'trained_field'
+                pq.write_table(with_astropy_metadata(table), tmp)
             part = tmp_cat / f"field={name}"
             part.mkdir()
             # the partition folder names the field: the column itself is left out of the files

@@ -239,6 +239,7 @@ class MosaicWindow:
                  apcorr_psf: Mapping[str, Any] | None = None) -> None:
         x0, x1, y0, y1 = (int(v) for v in window)
         self._parent = parent
+        self._flags = flags
         self.photon_counts = dict(photon_counts or {})
         self.apcorr_psf = None if apcorr_psf is None else dict(apcorr_psf)
         self._window = (x0, x1, y0, y1)
@@ -415,6 +416,42 @@ class MosaicWindow:
         {}
         """
         return getattr(self._parent, "paths", {}) or {}
+
+    def reach(self, band: str, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """Pixels and bad-pixel mask of ``band`` over ``box``, in the window's pixels but read from the parent.
+
+        The box may reach beyond the window (it is clipped to the parent): a saturated star's bleed column
+        runs up to 256 px, further than a tile's overlap, and the whole image's total sums all of it
+        (:func:`starclass.detect.photometry._saturated_totals`). The pixels are those a window over the box
+        holds (the survey's flagged pixels NaN, the mask from the parent's weight maps and flags).
+
+        Parameters
+        ----------
+        band
+            The band.
+        box
+            ``(x0, x1, y0, y1)`` in the window's pixels (half-open; may be negative or past its end).
+
+        Returns
+        -------
+        data, mask, x0, y0
+            The clipped box's pixels and bad pixels, and where it begins in the window's pixels.
+
+        Examples
+        --------
+        >>> from starclass.io import ArrayMosaics
+        >>> m = ArrayMosaics({"f555w": np.arange(20.0).reshape(4, 5)}, {"f555w": 25.0})
+        >>> data, bad, x0, y0 = MosaicWindow(m, (1, 3, 2, 4)).reach("f555w", (0, 1, -5, 1))
+        >>> data.ravel().tolist(), (x0, y0)
+        ([1.0, 6.0, 11.0], (0, -2))
+        """
+        wx0, _, wy0, _ = self._window
+        ny, nx = self._parent.data[band].shape
+        x0, x1 = max(box[0] + wx0, 0), min(box[1] + wx0, nx)
+        y0, y1 = max(box[2] + wy0, 0), min(box[3] + wy0, ny)
+        part = MosaicWindow(self._parent, (x0, max(x1, x0), y0, max(y1, y0)), flags=self._flags,
+                            photon_counts=self.photon_counts, apcorr_psf=self.apcorr_psf)
+        return part.data[band], part.mask(band), x0 - wx0, y0 - wy0
 
     def mask(self, band: str) -> np.ndarray:
         """Bad pixels of ``band`` within the window (computed once per band)."""
