@@ -98,3 +98,26 @@ def test_without_a_track_the_labels_keep_their_bottom_left_corners():
     assert len(fig.axes[0].lines) == 0
     for k, (v0, _, _, u1) in BOXES.items():
         np.testing.assert_allclose(labels[f"box {k}"].get_position(), (v0 + 0.03, u1 - 0.04))
+
+
+@pytest.mark.parametrize("bands", list(BAND_SETS.values()), ids=list(BAND_SETS))
+def test_the_age_and_reddening_labels_are_small_text_and_clear_of_each_other(bands):
+    # at 6 pt (until 2026-12-07) they could not be read beside the 8-pt ticks; at 8 pt, all right of their marks,
+    # they filled box 3 where a track runs down its edge: they are placed after the box labels, clear of them
+    from starclass.report.figures import SMALL_TEXT
+
+    track = ssp_track(bands)
+    rng = np.random.default_rng(1)
+    panels = [(f"class {k}", rng.normal(-0.5, 0.5, 50), rng.normal(0.6, 0.4, 50)) for k in (1, 2)]
+    fig = fig_colour_colour(panels, track, "classified: U-B vs V-I", reddening=(0.43, 0.25, "A_V = 1"))
+    renderer = _drawn(fig)
+    for ax in fig.axes:
+        ages = [t for t in ax.texts if t.get_text().endswith(("Myr", "Gyr"))]
+        av = [t for t in ax.texts if t.get_text() == "A_V = 1"]
+        assert len(ages) == 5 and len(av) == 1
+        assert {t.get_fontsize() for t in ages + av} == {SMALL_TEXT}
+        boxes = [t.get_window_extent(renderer) for t in ages + av]
+        panel = ax.get_window_extent(renderer)
+        for i, b in enumerate(boxes):
+            assert not any(b.overlaps(o) for o in boxes[i + 1:]), "two of the age and reddening labels overlap"
+            assert panel.x0 <= b.x0 and b.x1 <= panel.x1 and panel.y0 <= b.y0 and b.y1 <= panel.y1

@@ -48,7 +48,11 @@ def test_two_pred_columns_of_one_file_write_their_own_science_tables(tmp_path, m
         assert f"box_counts_cat_{column}" in written[column], written[column]
         assert "box_counts_cat" not in written[column]  # the file's name alone: the same for both columns
         assert "box_counts_cat_class_human_mode" in written[column]  # the reference, named by its column as before
-        assert any(t.startswith(f"cat ({column}): U-B vs V-I") for t in titles), titles
+        # named as the catalogue's own reference column is, "cat class_human_mode" (it said "cat (class_ml)" of the
+        # one and "cat class_human_mode" of the other until 2026-12-07)
+        assert any(t.startswith(f"cat {column}: U-B vs V-I") for t in titles), titles
+        assert any(t.startswith("cat class_human_mode: U-B vs V-I") for t in titles), titles
+        assert not any("(" in t.split(":")[0] for t in titles), titles
         counts = Table.read(out / "tables" / f"box_counts_cat_{column}.ecsv")
         assert int(np.sum([counts[c] for c in counts.colnames if c.startswith("box")])) > 0
     # the class-dependent science tables of one column are not written under the other's names

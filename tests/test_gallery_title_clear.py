@@ -59,3 +59,17 @@ def test_the_gap_under_the_suptitle_is_the_same_however_many_lines_it_runs_to(pa
     assert sorted(gaps)[0] == 1 and sorted(gaps)[-1] >= 3, gaps  # the long title wraps to three lines or more
     assert all(0.05 <= g <= 0.15 for g in gaps.values()), gaps
     assert max(gaps.values()) - min(gaps.values()) < 0.01, gaps
+
+
+#: a title as long as a gallery's may be: the mistakes of one column scored against another, said in full
+LONG_TITLE = ("most confident mistakes of ngc1566 class_ml against ngc1566 class_human_mode: true class, predicted "
+              "class (probability of the predicted class)")
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_a_gallery_of_few_cutouts_keeps_its_title_to_three_lines(n):
+    # a gallery of one cutout was 1.9 inches wide: its title, fitted to that width, ran to 9 lines (2026-12-07)
+    fig = fig_gallery(np.zeros((n, 16, 16)), ["true cluster\npred non-cluster\n(0.93)"] * n, LONG_TITLE)
+    text = fig._suptitle.get_text()
+    assert text.replace("\n", " ") == LONG_TITLE  # wrapped, nothing cut
+    assert text.count("\n") + 1 <= 3, text

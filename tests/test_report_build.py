@@ -328,6 +328,24 @@ def test_threshold_figure_says_when_it_is_on_the_raw_probabilities(monkeypatch):
     assert labels and all("prob_1_raw" in x for x in labels)
 
 
+def test_the_reliability_legend_says_what_its_line_is_without_raw_probabilities(monkeypatch):
+    """A catalogue with prob_<k> and no prob_<k>_raw: the reliability diagram's one line was named "prob_<k> (ECE
+    ...)" in its legend, a pattern of column names; it is the probabilities as written, as the calibration table's
+    row says."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(7)
+    ref = rng.integers(1, 3, 200)
+    pred = np.where(rng.random(200) < 0.8, ref, 3 - ref)
+    p1 = np.clip(np.where(pred == 1, 0.75, 0.25) + rng.normal(0, 0.1, 200), 0.01, 0.99)
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    legends = {x for v in drawn.values() if "perfect" in v for x in v if "(ECE " in x}
+    assert len(legends) == 1, legends
+    assert legends.pop().startswith("probabilities as written (ECE ")
+
+
 def test_threshold_figure_without_a_threshold_says_why(monkeypatch):
     """A class the model never scores high (extended_cluster of a three-class PAndAS task) drew
     purity, recall and F1 flat at 0 with nothing in the figure saying that no threshold reaches

@@ -68,6 +68,33 @@ def test_report_gradcam_of_the_galaxy_cluster_network_uses_explains_layer():
     assert "(8x8)" in fig.caption
 
 
+def test_the_gradcam_figure_names_the_classes_as_the_other_figures_do(monkeypatch):
+    # the profiles' legend and the mean maps said "cluster" where every other figure of the page says "1 cluster"
+    torch = pytest.importorskip("torch")
+    import starclass.report.sections as sections
+    from starclass.learn.config import get_preset
+    from starclass.models.registry import build_model
+    from starclass.report.build import _gradcam_section
+
+    drawn = []
+
+    def record(fig):
+        drawn.append(fig)
+        return ""
+
+    monkeypatch.setattr(sections, "to_png_base64", record)
+    torch.manual_seed(0)
+    net = build_model(get_preset("galaxy-cluster")).eval()
+    stamps = np.random.default_rng(0).normal(size=(4, 2, 64, 64)).astype(np.float32)
+    _gradcam_section((net, stamps, np.array([1, 1, 2, 2])), (1, 2), {1: "cluster", 2: "non-cluster"})
+    (fig,) = drawn
+    profiles = next(a for a in fig.axes if a.get_ylabel() == "mean Grad-CAM")
+    assert [t.get_text() for t in profiles.get_legend().get_texts()] == ["1 cluster", "2 non-cluster"]
+    titles = " ".join(a.get_title().replace("\n", " ") for a in fig.axes)
+    assert "mean, 1 cluster" in titles and "mean, 2 non-cluster" in titles, titles
+    assert "pred 1 cluster" in titles and "pred 2 non-cluster" in titles, titles
+
+
 def test_a_flat_gradcam_profile_is_drawn_from_zero_without_an_offset():
     from starclass.report.figures import fig_gradcam
 

@@ -22,7 +22,7 @@ def test_two_class_confidences_start_the_axis_below_the_lowest_bin():
     probs = np.column_stack([p1, 1 - p1])
     y = (rng.random(300) > p1).astype(int)
     t = reliability_table(probs, y)
-    fig = fig_reliability([("prob_<k>", t, 0.05)], "reliability diagram")
+    fig = fig_reliability([("probabilities as written", t, 0.05)], "reliability diagram")
     ax, hist = fig.axes
     left, right = ax.get_xlim()
     edges = np.asarray(t["bin_lo"], float)[np.asarray(t["n"]) > 0]
@@ -35,7 +35,7 @@ def test_confidences_reaching_low_keep_zero_to_one():
     rng = np.random.default_rng(5)
     probs = rng.dirichlet(np.ones(4), 300)  # four classes: top-class confidences from about 0.3
     t = reliability_table(probs, rng.integers(0, 4, 300))
-    fig = fig_reliability([("prob_<k>", t, 0.05)], "reliability diagram")
+    fig = fig_reliability([("probabilities as written", t, 0.05)], "reliability diagram")
     assert fig.axes[0].get_xlim()[0] < 0 and _notes(fig.axes[0]) == []
 
 

@@ -36,6 +36,7 @@ from starclass.evaluate.compare import (  # noqa: F401
     class_column,
     evaluate_catalogs,
     load_catalog,
+    self_catalogue_name,
     task_labels,
 )
 from starclass.evaluate.matching import match_catalogs
@@ -421,7 +422,9 @@ def _trust_section(c: Comparison) -> Section:
                "basic interval cut at 0 (it is biased upwards), the Brier score's the percentile interval."
                if "ece_lo" in cal.colnames else "."))
     panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []
-    panels.append(("calibrated" if t.ece_raw is not None else "prob_<k>", t.reliability, t.ece))
+    # without raw probabilities the one line is the probabilities as the catalogue has them, as the table's row says
+    # ("as written"): the legend said "prob_<k>", a pattern of column names, of prob_joint_<k> too (until 2026-12-07)
+    panels.append(("calibrated" if t.ece_raw is not None else "probabilities as written", t.reliability, t.ece))
     if t.few_rows():
         s.note(t.few_rows())
     if t.interval_caution():
@@ -736,7 +739,9 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     named = said or str
 
     def said(n: str) -> str:
-        return f"{named(n)} ({scored_col})" if n == pname and by_column else named(n)
+        # as the catalogue's own reference column is named (self_catalogue_name: "ngc1566 class_ref"): one page said
+        # "ngc1566 (class_ml)" of the one and "ngc1566 class_ref" of the other (until 2026-12-07)
+        return self_catalogue_name(named(n), scored_col) if n == pname and by_column else named(n)
 
     def key(n: str) -> str:
         """The name of catalogue ``n``'s class-dependent tables and figures (``box_counts_<key>``)."""
@@ -1137,11 +1142,15 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
     stamps, classes, maps, avg, prof, n_masked = _gradcam_maps(inputs, model_classes, layer=choice.module)
     order = np.concatenate([np.flatnonzero(classes == k)[:2] for k in np.unique(classes)])
     show = stamps[order].mean(axis=1)
-    names = {int(k): str(v) for k, v in (class_names or {}).items()}
+    # "1 cluster", as every other figure of the page names the class (figure_names): the profiles' legend and the
+    # mean maps said "cluster" alone (until 2026-12-07)
+    names = (figure_names(EvalTask.from_classes(tuple(int(k) for k in class_names),
+                                                class_names=[str(v) for v in class_names.values()]))
+             if class_names else {})
     image_origin = getattr(inputs, "origin", "lower")
     # the radii in arcsec where the scale is known, as starclass explain draws them (the report's were in px)
     scale = getattr(inputs, "pixel_scale", None)
-    s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {names.get(int(c), f'class {c}')}"
+    s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {F.shown_name(int(c), names)}"
                                                           for c in classes[order]], avg, prof,
                                       f"Grad-CAM at layer {choice.name} ({choice.size[0]}x{choice.size[1]} map)",
                                       names=names, origin=figure_origin(image_origin), pixel_scale=scale),

@@ -173,6 +173,18 @@ def colours_of(labels: Sequence[int | str]) -> list[str]:
     return [one(k) for k in labels]
 
 
+#: Colours of the metric lines (purity, recall, F1; the reliability and deferral figures' lines, the ladder's rules):
+#: none of them a class's, a spare one's or a merged group's (above), so that on a two-class page red no longer
+#: means both "cluster" and "purity" (until 2026-12-07 the metrics took the red, blue and green of classes 1-3).
+#: Okabe & Ito's bluish green and the IBM design palette's violet and magenta with Tol's wine: told apart with the
+#: common colour-vision deficiencies, by lightness as well as hue; each at least 30 CIELAB units from every colour
+#: above.
+METRIC_PALETTE = ("#882255", "#009e73", "#785ef0", "#dc267f")
+
+#: The metric each line of the threshold and trend figures draws, in its colour of :data:`METRIC_PALETTE`.
+METRIC_COLOURS = dict(zip(("purity", "recall", "f1"), METRIC_PALETTE))
+
+
 #: The figures :func:`place_grid` placed: they fit their size, and :func:`png_bbox` saves them without a tight box.
 #: A set, not a layout engine: matplotlib draws a figure that has one an extra time before saving it (for its
 #: layout), half the time of the many-field mass-age figure that place_grid saves.
@@ -729,7 +741,7 @@ def fig_threshold(scan: Table | Mapping[str, np.ndarray], chosen: dict | None, t
     """
     fig, ax = new_subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
-    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+    for c, col in METRIC_COLOURS.items():
         v = np.ma.masked_array(np.asarray(scan[c]), np.ma.getmaskarray(scan[c]))
         ax.plot(thr, v, color=col, label=c)
     if chosen:
@@ -933,7 +945,7 @@ def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulat
                  fontsize=9, color="#444444", gid="note",
                  bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#bbbbbb"})
         return
-    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+    for c, col in METRIC_COLOURS.items():
         v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.legend(fontsize=8, loc="lower left")
@@ -1065,13 +1077,15 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
                 ages = track["age"].value if hasattr(track["age"], "value") else track["age"]
                 j = int(np.argmin(np.abs(np.asarray(ages) - age)))
                 ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3, gid="ssp_age")
-                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6, gid="ssp_age")
+                # placed beside its mark once the box labels are (place_age_labels, below)
+                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=SMALL_TEXT, va="center",
+                        gid="ssp_age")
         if reddening is not None:
             d_vi, d_ub, what = reddening
             x0, y0 = 1.15, -1.95  # above box 1 and right of box 4: no box or track there
             ax.annotate("", xy=(x0 + d_vi, y0 + d_ub), xytext=(x0, y0),
                         arrowprops=dict(arrowstyle="->", color="firebrick", lw=1.2))
-            ax.text(x0, y0 - 0.08, what, fontsize=6, color="firebrick")
+            ax.text(x0, y0 - 0.08, what, fontsize=SMALL_TEXT, color="firebrick")
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
         ax.set_xlim(-1.0, 2.0)
         ax.set_ylim(1.2, -2.2)
@@ -1090,6 +1104,7 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track: T
     renderer = fig.canvas.get_renderer()
     for ax in axes.ravel()[:n]:
         place_box_labels(ax, renderer)
+        place_age_labels(ax, renderer)
     return fig
 
 
@@ -1122,9 +1137,9 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
     (F555W or F606W, F435W or F438W, another SSP file) puts it: a fixed corner was crossed by some
     track (box 3's top left by the demo's F555W track, chosen as clear of an F606W one). Each label
     takes the first of :func:`box_label_spots` where its text (with a margin of 1.5 points) lies inside
-    its box, is not crossed by the track's path and covers no age mark or label, the reddening arrow or
-    another box's label; where none is clear it keeps the first. Measured in display units, so the
-    panels must be placed first.
+    its box, is not crossed by the track's path and covers no age mark, the reddening arrow or its text
+    or another box's label; where none is clear it keeps the first. The age labels are placed after,
+    clear of these (:func:`place_age_labels`). Measured in display units, so the panels must be placed first.
 
     Examples
     --------
@@ -1137,8 +1152,9 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
     lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
     labels = [t for t in ax.texts if (t.get_gid() or "").startswith("box_label_")]
     frames = {p.get_gid(): p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("box_")}
-    # what a label must not cover besides the track: the age marks and labels, the reddening arrow and its text
-    others = [a.get_window_extent(renderer) for a in ax.texts if a not in labels]
+    # what a label must not cover besides the track: the age marks, the reddening arrow and its text (the age labels
+    # are placed after, clear of these labels: place_age_labels)
+    others = [a.get_window_extent(renderer) for a in ax.texts if a not in labels and a.get_gid() != "ssp_age"]
     others += [ln.get_window_extent(renderer) for ln in ax.lines if ln.get_gid() == "ssp_age"]
     # a margin of a point and a half: a line touching the letters' box still reads as crossing them
     pad = 1.5 * renderer.points_to_pixels(1.0)
@@ -1164,6 +1180,57 @@ def place_box_labels(ax: Axes, renderer: Any) -> None:
         label.set_position(chosen[:2])
         label.set_verticalalignment(chosen[2])
         others.append(label.get_window_extent(renderer))
+
+
+#: Where an SSP age label may go, first choice first: (V-I, U-B) from its mark, and its alignment. Right of the mark,
+#: left of it, then above and below on either side (the U-B axis runs downwards: a smaller U-B is higher up).
+AGE_LABEL_SPOTS = ((0.04, 0.0, "left", "center"), (-0.04, 0.0, "right", "center"),
+                   (0.03, -0.05, "left", "bottom"), (0.03, 0.05, "left", "top"),
+                   (-0.03, -0.05, "right", "bottom"), (-0.03, 0.05, "right", "top"))
+
+
+def place_age_labels(ax: Axes, renderer: Any) -> None:
+    """Move each SSP age label of colour-colour panel ``ax`` to the first of :data:`AGE_LABEL_SPOTS` that is clear.
+
+    Clear: inside the panel, not crossed by the track's path, covering no box label, the reddening arrow's text or
+    an age label placed before it; where none is, the first. At :data:`SMALL_TEXT` (6 pt until 2026-12-07) the
+    labels, all right of their marks, filled a box that the track runs down the edge of, and its label had no room
+    left; placed after the box labels (:func:`place_box_labels`), they make way. Measured in display units, so the
+    panels must be placed first.
+
+    Examples
+    --------
+    >>> track = Table({"age": [1e6, 1e10], "v_i": [0.15, 0.15], "u_b": [-1.2, 0.5]})
+    >>> fig = fig_colour_colour([("class 1", np.array([0.0]), np.array([0.5]))], track)
+    >>> ages = [t for t in fig.axes[0].texts if t.get_gid() == "ssp_age"]
+    >>> len(ages), {t.get_fontsize() for t in ages} == {SMALL_TEXT}
+    (5, True)
+    """
+    lines = [ln.get_transform().transform_path(ln.get_path()) for ln in ax.lines if ln.get_gid() == "ssp_track"]
+    ages = [t for t in ax.texts if t.get_gid() == "ssp_age"]
+    marks = [ln for ln in ax.lines if ln.get_gid() == "ssp_age"]
+    taken = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() != "ssp_age"]
+    panel = ax.get_window_extent(renderer)
+    pad = 1.5 * renderer.points_to_pixels(1.0)
+    for label, mark in zip(ages, marks):
+        v, u = float(mark.get_xdata()[0]), float(mark.get_ydata()[0])
+        chosen = AGE_LABEL_SPOTS[0]
+        for spot in AGE_LABEL_SPOTS:
+            dv, du, ha, va = spot
+            label.set_position((v + dv, u + du))
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+            box = label.get_window_extent(renderer)
+            inside = panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 and box.y1 <= panel.y1
+            if inside and not any(p.intersects_bbox(box.padded(-pad / 2), filled=False) for p in lines) and not any(
+                    box.padded(pad / 2).overlaps(b) for b in taken):
+                chosen = spot
+                break
+        dv, du, ha, va = chosen
+        label.set_position((v + dv, u + du))
+        label.set_horizontalalignment(ha)
+        label.set_verticalalignment(va)
+        taken.append(label.get_window_extent(renderer))
 
 
 def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str) -> Figure:
@@ -1553,12 +1620,12 @@ GRADCAM_BAR = "Grad-CAM / its peak (examples overlaid; mean maps: their mean)"
 
 
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
-                *, names: dict[int, str] | None = None, origin: str = "lower",
+                *, names: Mapping[int | str, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
 
-    ``labels`` title the examples; ``names`` (class -> name) title the mean maps and the
-    profiles' legend (``class <k>`` where missing); long titles are wrapped to their panels.
+    ``labels`` title the examples; ``names`` (class -> shown name, ``"1 cluster"``: :func:`shown_name`) title the
+    mean maps and the profiles' legend (``class <k>`` where missing); long titles are wrapped to their panels.
     ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
     ``"upper"`` for PNG/JPEG/NPY cutouts (as stored, like :func:`fig_gallery`), ``"lower"`` for
     FITS cutouts and stamps cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
@@ -1599,13 +1666,13 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax.axis("off")
         if i == 0:
             add_scale_bar(ax, pixel_scale, int(np.shape(img)[-1]))
-    names = names or {}
+    names = {str(k): v for k, v in (names or {}).items()}
     im = over
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
         im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=top)
         # a mean map is zero only where every map of the class is: say so rather than show a flat tint
-        ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=SMALL_TEXT)
+        ax.set_title(zero_map_title(f"mean, {shown_name(k, names)}", m, "all maps"), fontsize=SMALL_TEXT)
         ax.axis("off")
     if im is not None:
         # under the mean maps, whose colours are drawn in full (the examples' at 40% over their stamps)
@@ -1616,7 +1683,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
-        ax.plot(np.asarray(r) * (pixel_scale or 1.0), p, color=colour[k], label=names.get(k, f"class {k}"))
+        ax.plot(np.asarray(r) * (pixel_scale or 1.0), p, color=colour[k], label=shown_name(k, names))
     ax.set_xlabel("radius [arcsec]" if pixel_scale else "radius [px]")
     ax.set_ylabel("mean Grad-CAM")
     # maps run 0..1: from 0, and no offset, as a flat profile (0.4833728 to within 1e-8) was drawn on an
@@ -1627,6 +1694,11 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     fig.suptitle(title, fontsize=11)
     fit_titles(fig)  # "mean, compact association" ran into the next panel
     return fig
+
+
+#: The fewest columns' width (1.9 inches each) a gallery is drawn at, whatever the number of its cutouts: room for
+#: its title in a few lines.
+GALLERY_MIN_COLUMNS = 3
 
 
 def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *,
@@ -1647,7 +1719,10 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = max(1, -(-n // ncols))
-    fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * ncols, 2.1 * nrows + 0.4), squeeze=False)
+    # at least GALLERY_MIN_COLUMNS columns wide: a gallery of one cutout was 1.9 inches wide, and its title, fitted
+    # to that width, ran to 9 lines (the cutouts keep their size: an image keeps its aspect in a wider panel)
+    fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * max(ncols, GALLERY_MIN_COLUMNS), 2.1 * nrows + 0.4),
+                             squeeze=False)
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
@@ -1729,8 +1804,7 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     """
     fig, (ax, axh) = new_subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
-    colours = ("#d62728", "#1f77b4", "#2ca02c")
-    shown = list(zip(panels, colours))
+    shown = list(zip(panels, METRIC_PALETTE))
     lowest = []  # the lower edge of each panel's first bin with rows
     for i, ((label, t, ece), col) in enumerate(shown):
         lo, hi = np.asarray(t["bin_lo"], float), np.asarray(t["bin_hi"], float)
@@ -1779,7 +1853,7 @@ def fig_deferral(curves: dict[str, object], title: str) -> Figure:
     [0.75, 1.0]
     """
     fig, ax = new_subplots(figsize=(4.6, 3.4))
-    for (label, t), col in zip(curves.items(), ("#1f77b4", "#d62728", "#2ca02c")):
+    for (label, t), col in zip(curves.items(), METRIC_PALETTE):
         ax.plot(np.asarray(t["fraction_to_people"], float), np.asarray(t["accuracy_kept"], float), "o-", ms=3,
                 color=col, label=label)
     ax.set_xlabel("fraction left to people")

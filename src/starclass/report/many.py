@@ -24,7 +24,7 @@ from starclass import __version__
 from starclass.errors import counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.progress import Progress
-from starclass.report.figures import colour_of, new_subplots
+from starclass.report.figures import METRIC_PALETTE, colour_of, new_subplots
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.schema import renamed_result_columns
 from starclass.science.many import MIN_INSPECTED, QUANTITIES, ladder_column, many_field_tables
@@ -152,8 +152,11 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
         per = renamed_result_columns(tables["ladder_per_field"])  # one read back from before 2026-12-05
         xd = np.array([d[str(f)] for f in per["field"]])
         for ax, task in ((axes[1, 1], "4class"), (axes[1, 2], "binary")):
-            for rule, m in (("majority", "s"), ("ci_tree", "v"), ("tree3", "^"), ("gbm", "o")):
-                ax.plot(xd, 100 * np.asarray(per[ladder_column(task, rule)], float), m, ms=5, label=rule, alpha=0.8)
+            # the metric palette: matplotlib's cycle drew the rules in the blue, orange, green and red of classes
+            for (rule, m), col in zip((("majority", "s"), ("ci_tree", "v"), ("tree3", "^"), ("gbm", "o")),
+                                      METRIC_PALETTE):
+                ax.plot(xd, 100 * np.asarray(per[ladder_column(task, rule)], float), m, ms=5, label=rule, alpha=0.8,
+                        color=col)
             _distance_axis(ax, list(d.values()))
             ax.set_ylabel("accuracy [%]")
             ax.set_title(f"leave-one-galaxy-out, {'4 classes' if task == '4class' else '1+2 vs 3+4'}", fontsize=10)
