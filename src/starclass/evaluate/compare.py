@@ -71,7 +71,7 @@ from starclass.io.cutout_output import (
     read_cutout_output,
     text_table_options,
 )
-from starclass.io.legus import STRAY_CLASS_VALUES, field_from_name, stray_class_values
+from starclass.io.legus import LEGUS_FLAG_COLUMNS, STRAY_CLASS_VALUES, field_from_name, stray_class_values
 from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.schema import (
@@ -571,7 +571,10 @@ def legus_class_columns(t: Table) -> list[str]:
     Those whose values are whole numbers 0-4 (NaN or masked: no class), at least one of them a class
     (1-4). NGC 45's ``legus_col35`` (its people's classes, which the reader cannot tell from the file)
     is one; a numbered column of other values (fractions) is not. ``--reference-column`` accepted such a
-    column and ``--pred-column`` refused it ("not a class column"): both take these.
+    column and ``--pred-column`` refused it ("not a class column"): both take these. A column of 0/1 is
+    taken where its meaning is unknown (NGC 3351's ``legus_col34``), not where the LEGUS README calls it
+    a flag (column 36 of a 36-column standard file, NGC 3274's column 35: ``meta['legus_flag_columns']``,
+    which :func:`not_class_reason` names).
 
     Parameters
     ----------
@@ -588,17 +591,37 @@ def legus_class_columns(t: Table) -> list[str]:
     >>> t = Table({"legus_col34": [0, 1], "legus_col35": [4.0, 2.0], "legus_col36": [0.5, 2.0]})
     >>> legus_class_columns(t)
     ['legus_col34', 'legus_col35']
+    >>> t.meta["legus_flag_columns"] = {"legus_col34": "a 0/1 flag"}
+    >>> legus_class_columns(t)
+    ['legus_col35']
     """
     out = []
+    flags = t.meta.get(LEGUS_FLAG_COLUMNS) or {}
     for c in t.colnames:
         m = re.fullmatch(r"legus_col(\d+)", c)
-        if not m or int(m.group(1)) < LEGUS_FIRST_CLASS_COLUMN or t[c].dtype.kind not in "iuf":
+        if not m or int(m.group(1)) < LEGUS_FIRST_CLASS_COLUMN or t[c].dtype.kind not in "iuf" or c in flags:
             continue
         # a value typed by hand on a few rows (NGC 4242's 50 at line 386 of its column 35) does not make the
         # column none of classes: --reference-column legus_col35, the recipe for its people's classes, was refused
         if stray_class_values(_float_values(t[c])) is not None:
             out.append(c)
     return out
+
+
+def not_class_reason(t: Table, column: str) -> str:
+    """Why a LEGUS numbered column is no class column, in words for ``--pred-column`` and ``--reference-column``.
+
+    Examples
+    --------
+    >>> t = Table({"legus_col36": [0, 1]}, meta={"legus_flag_columns": {"legus_col36": "the README's 0/1 flag"}})
+    >>> not_class_reason(t, "legus_col36")
+    "legus_col36 is the README's 0/1 flag"
+    >>> not_class_reason(Table({"legus_col37": [0.5]}), "legus_col37")
+    'legus_col37 is not a class column: not whole numbers 0-4, or no class 1-4'
+    """
+    if (what := (t.meta.get(LEGUS_FLAG_COLUMNS) or {}).get(column)) is not None:
+        return f"{column} is {what}"
+    return f"{column} is not a class column: not whole numbers 0-4, or no class 1-4"
 
 
 def _float_values(column) -> np.ndarray:
@@ -795,7 +818,7 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         why = (f" ({column} is the reference it is compared with)" if column in exclude else
                f" (it has no column {column!r})" if column not in t.colnames else
                f" ({HUMAN_MEAN_IS_NO_CLASS})" if column == CLASS_HUMAN_MEAN else
-               f" ({column} is not a class column: not whole numbers 0-4, or no class 1-4)"
+               f" ({not_class_reason(t, column)})"
                if re.fullmatch(r"legus_col\d+", column) else f" ({column} is not a class column)")
         # 'none' alone, when the only class column is the reference (a LEGUS file's class_ref), read as if the
         # file had no class at all
@@ -1007,8 +1030,8 @@ def with_reference_column(t: Table, column: str, name: str) -> Table:
     if re.fullmatch(r"legus_col\d+", column) and column not in legus_class_columns(t):
         # as --pred-column says of it: a LEGUS column of no classes (an SED-fit figure) was taken, and every
         # reference class read as none or refused row by row
-        raise StarclassError(f"--reference-column {column!r}: {name} cannot be compared with it ({column} is not a "
-                             "class column: not whole numbers 0-4, or no class 1-4); its class columns: "
+        raise StarclassError(f"--reference-column {column!r}: {name} cannot be compared with it "
+                             f"({not_class_reason(t, column)}); its class columns: "
                              f"{', '.join(scorable_columns(t)) or 'none'}")
     from starclass.schema import SED_FIT_COLUMNS, find_column
 

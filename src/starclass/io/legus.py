@@ -330,6 +330,50 @@ def _few(count: int, n: int) -> bool:
 #: whoever reads such a column as classes (``evaluate --reference-column legus_col35``) to name them.
 STRAY_CLASS_VALUES = "stray_class_values"
 
+#: ``meta`` key of a LEGUS catalogue as read: its numbered columns that the folder's README calls a 0/1 flag, not
+#: classes (column 36 of a 36-column standard file; column 35 where it holds 0/1 in place of the people's mean, NGC
+#: 3274's), each with what it is. ``evaluate --pred-column legus_col36`` scored such a flag as classes and warned
+#: only that every source was "in class 1".
+LEGUS_FLAG_COLUMNS = "legus_flag_columns"
+
+
+def legus_flag_columns(layout_name: str, ncols: int, columns: Mapping[int, np.ndarray]) -> dict[str, str]:
+    """The numbered columns of a standard LEGUS file that the LEGUS README calls a 0/1 flag, with what each is.
+
+    Parameters
+    ----------
+    layout_name
+        The file's layout (:func:`detect_layout`); only ``standard`` is known well enough to say.
+    ncols
+        The file's number of columns.
+    columns
+        1-based column number -> its values, of the columns left under their numbers (``legus_colN``).
+
+    Returns
+    -------
+    dict
+        ``legus_colN`` -> what it is, for the columns whose values are all 0 or 1.
+
+    Examples
+    --------
+    >>> flags = legus_flag_columns("standard", 36, {36: np.array([0.0, 1.0, 1.0])})
+    >>> list(flags), flags["legus_col36"][:40]
+    (['legus_col36'], "the LEGUS README's 0/1 flag of 36-column")
+    >>> legus_flag_columns("unknown-class", 37, {34: np.array([0.0, 1.0])})  # a column of unknown meaning: no saying
+    {}
+    """
+    if layout_name != "standard":
+        return {}
+    what = {36: "the LEGUS README's 0/1 flag of 36-column files (most likely how the source was selected, pipeline "
+                "or by eye), not classes",
+            35: "0/1 in place of the people's class mean (the LEGUS README's exception, NGC 3274's column 35), not "
+                "classes"}
+    out = {}
+    for k, v in columns.items():
+        if k in what and (k != 36 or ncols == 36) and v.size and np.isin(v, (0, 1)).all():
+            out[f"legus_col{k}"] = what[k]
+    return out
+
 #: ``meta`` key of a LEGUS catalogue as read: each band's column of the SED fits' own residual (columns 26-30, the
 #: five filters blue to red as the magnitudes; the NGC 628-C readme: "if positive the flux observed at that
 #: wavelength is higher than predicted by the best fitted model"), in magnitudes. The SED check
@@ -1499,11 +1543,23 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         # class_ref=35` printed "the class column is not known (name it ...)" beside the counts of col 35
         note = (f"col 34 holds only 0/1: the class column is not known from the file; class_ref read from "
                 f"{named[0]}, as the column map names it")
+    elif named and (own := [k for k, v in layout.columns.items() if v == CLASS_REF]) and named[0] != f"col{own[0]}":
+        # `info NGC1566 --map class_ref=36` counted col 36's classes under "col 34 final hybrid class": the line
+        # says what was read, and what became of the layout's own class column
+        moved = int(named[0][3:])
+        was = layout.columns.get(moved)
+        now = CLASS_HYBRID if layout.name == "hybrid" else names[own[0]]
+        whose = f" (the layout's {was})" if was else ""
+        note = (f"class_ref read from col {moved}{whose}, as the column map names "
+                f"it; col {own[0]}, the layout's class column, "
+                f"read as {now} (the layout: {layout.note})")
     t.meta.update({
         "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
         "class_other_columns": class_other_columns,
         "class_not_inspected": not_inspected, STRAY_CLASS_VALUES: strays,
+        LEGUS_FLAG_COLUMNS: legus_flag_columns(layout.name, ncols, {
+            k: np.asarray(t[f"legus_col{k}"], dtype=float) for k in (35, 36) if f"legus_col{k}" in t.colnames}),
         "column_map_used": mapped, "field": named_field or sky_field or plain_stem,
         "field_from_sky": sky_field,
         # the SED fits' masses are the stars' mass at the fitted age: they match the Yggdrasil table's Mstars within

@@ -68,7 +68,7 @@ def plain_copy_beside(p: Path) -> bool:
     return plain != p.name and p.with_name(plain).is_file()
 
 
-def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8) -> str:
+def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8, noted: Collection[str] = ()) -> str:
     """A folder's files not read, named in one line: "3 files not read as LEGUS catalogues: a, b, c".
 
     ``info DIR`` and ``evaluate --catalogs DIR`` say the files of a folder they leave out in these words
@@ -83,11 +83,14 @@ def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8) -> s
         catalogue", several "not read as catalogues").
     shown : int
         The most names given; the rest are counted.
+    noted : collection of str
+        Those of ``names`` with a note of their own that names them and says why (``info DIR``'s "layouts.csv:
+        not a catalogue, skipped: ..."): counted, not named, so that each file is named once.
 
     Returns
     -------
     str
-        Empty where ``names`` is.
+        Empty where ``names`` is, or where every one of them is in ``noted``.
 
     Examples
     --------
@@ -97,12 +100,19 @@ def files_not_read_note(names: Sequence[str], as_what: str, shown: int = 8) -> s
     '1 file not read as a catalogue: notes.md'
     >>> files_not_read_note([f"{k}.md" for k in range(5)], "catalogue", shown=2)
     '5 files not read as catalogues: 0.md, 1.md, ... (3 more)'
+    >>> files_not_read_note(["README.md", "layouts.csv"], "LEGUS catalogue", noted={"layouts.csv"})
+    '2 files not read as LEGUS catalogues: README.md, and 1 with a note of its own below'
     """
-    if not names:
+    named = [n for n in names if n not in noted]
+    if not named:
         return ""
-    more = f", ... ({len(names) - shown} more)" if len(names) > shown else ""
+    more = f", ... ({len(named) - shown} more)" if len(named) > shown else ""
+    below = len(names) - len(named)
+    # info DIR named layouts.csv here and again in its own note ("layouts.csv: not a catalogue, skipped: ..."); the
+    # count stays the one evaluate --catalogs gives of the folder
+    said = f", and {below} with a note of {'its' if below == 1 else 'their'} own below" if below else ""
     what = f"a {as_what}" if len(names) == 1 else f"{as_what}s"
-    return f"{counted(len(names), 'file')} not read as {what}: {', '.join(names[:shown])}{more}"
+    return f"{counted(len(names), 'file')} not read as {what}: {', '.join(named[:shown])}{more}{said}"
 
 
 def parse_column_map(items: Iterable[str] | None) -> dict[str, str] | None:
@@ -429,12 +439,12 @@ def summarise_dir(directory: str | os.PathLike, column_map: Mapping[str, str] | 
             notes.append(f"{p.name}: {note}")
         if legus and str(t.meta.get("v_camera_source", "")).startswith("assumed"):
             v_assumed.append(str(t.meta.get("field") or p.stem))
-    if unread and not (len(unread) == 1 and unread[0] in said_why):
-        # one file with a note of its own (that names it and says why) was said twice: "1 file not read as
-        # catalogues: notes.txt" and "notes.txt: not read as a catalogue, skipped: ...". A folder of LEGUS
-        # catalogues names the others as evaluate --catalogs names them, in one wording
-        as_what = "LEGUS catalogue" if rows and legus_rows == len(rows) else "catalogue"
-        notes.insert(0, files_not_read_note(sorted(unread), as_what))
+    if unread and (note := files_not_read_note(
+            sorted(unread), "LEGUS catalogue" if rows and legus_rows == len(rows) else "catalogue", noted=said_why)):
+        # a file with a note of its own (that names it and says why) was said twice: "3 files not read as LEGUS
+        # catalogues: README.md, ..., layouts.csv" and "layouts.csv: not a catalogue, skipped: ...". A folder of LEGUS
+        # catalogues counts the others as evaluate --catalogs counts them, in one wording
+        notes.insert(0, note)
     if not rows and allow_none:
         return Table(), notes
     if not rows:

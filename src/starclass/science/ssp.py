@@ -68,13 +68,17 @@ def _default_path() -> Path:
     return Path(str(resources.files("starclass") / "data" / SSP_FILE))
 
 
-def _read(path: str) -> Table:
-    p = Path(path)
+def _stat(p: Path):
     if not p.exists():
         raise StarclassError(f"SSP table not found: {p}")
     if not p.is_file():
         raise StarclassError(f"SSP table {p} is not a file (a folder?): give the model's text file")
-    st = p.stat()
+    return p.stat()
+
+
+def _read(path: str) -> Table:
+    p = Path(path)
+    st = _stat(p)
     # keyed on the file's time and size: a table edited (or replaced) in a session is read again
     return _read_cached(str(p), st.st_mtime_ns, st.st_size).copy()
 
@@ -172,6 +176,32 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0, magsys: s
     (-0.024, -0.006)
     """
     p = Path(path) if path is not None else _default_path()
+    st = _stat(p)  # a missing file, or a folder, is said before anything else
+    # built once per file, redshift, system and cameras: evaluate --catalogs --ssp built it 70 times over the 35
+    # LEGUS fields (per field's SED check, mass limit and completeness), 1.7 s of a 107 s profile
+    # (benchmarks/ssp_load_cache.py); each caller gets its own copy, free to change
+    key = (str(p), st.st_mtime_ns, st.st_size, redshift, magsys,
+           None if cameras is None else tuple(cameras.items()) if isinstance(cameras, Mapping) else None)
+    try:
+        hash(key)
+    except TypeError:
+        key = None
+    if key is None or (cameras is not None and not isinstance(cameras, Mapping)):
+        # odd cameras (not a mapping, unhashable values: band_camera reads them as no camera) are built as given
+        return _ssp_table(str(p), redshift, magsys, cameras)
+    return _build_ssp(*key).copy()
+
+
+@lru_cache(maxsize=16)
+def _build_ssp(path: str, mtime_ns: int, size: int, redshift: float, magsys: str | None,
+               cameras: tuple[tuple[str, str], ...] | None) -> Table:
+    """:func:`load_ssp`'s table, keyed on the file's time and size (a table edited in a session is built again)."""
+    return _ssp_table(path, redshift, magsys, None if cameras is None else dict(cameras))
+
+
+def _ssp_table(path: str, redshift: float, magsys: str | None, cameras: object) -> Table:
+    """:func:`load_ssp`'s table, built."""
+    p = Path(path)
     raw = _read(str(p))
     about = describe_ssp(p)
     if magsys is None:
