@@ -1,10 +1,10 @@
 """Importing starclass's modules leaves a notebook's global state as it was (2026-12-07).
 
 tests/test_library_global_state.py runs the public functions; this imports the modules themselves, in a fresh
-interpreter that has torch and matplotlib loaded and set as a notebook has them (torch on one thread, numpy's
-print precision 3 and errors raised), and compares after each import: warning filters and ``showwarning``,
-numpy's print options and error handling, torch's threads, default dtype and grad mode, matplotlib's rcParams,
-logging's root.
+process (a child forked from one interpreter per file: tests/fork_probe.py) that has torch and matplotlib loaded
+and set as a notebook has them (torch on one thread, numpy's print precision 3 and errors raised), and compares
+after each import: warning filters and ``showwarning``, numpy's print options and error handling, torch's
+threads, default dtype and grad mode, matplotlib's rcParams, logging's root.
 
 The libraries the modules import at their tops are loaded first, so that what is checked is starclass's own
 code. Their own first imports do change the state, whoever imports them (checked 2026-12-07, scipy 1.17,
