@@ -1,10 +1,10 @@
 """Importing starclass's modules leaves a notebook's global state as it was (2026-12-07).
 
 tests/test_library_global_state.py runs the public functions; this imports the modules themselves, in a fresh
-interpreter that has torch and matplotlib loaded and set as a notebook has them (torch on one thread, numpy's
-print precision 3 and errors raised), and compares after each import: warning filters and ``showwarning``,
-numpy's print options and error handling, torch's threads, default dtype and grad mode, matplotlib's rcParams,
-logging's root.
+process (a child forked from one interpreter per file: tests/fork_probe.py) that has torch and matplotlib loaded
+and set as a notebook has them (torch on one thread, numpy's print precision 3 and errors raised), and compares
+after each import: warning filters and ``showwarning``, numpy's print options and error handling, torch's
+threads, default dtype and grad mode, matplotlib's rcParams, logging's root.
 
 The libraries the modules import at their tops are loaded first, so that what is checked is starclass's own
 code. Their own first imports do change the state, whoever imports them (checked 2026-12-07, scipy 1.17,
@@ -18,23 +18,21 @@ them: a notebook that reads a table has imported astropy itself. No starclass mo
 from __future__ import annotations
 
 import ast
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+from fork_probe import SRC, needs_fork, result_of, run_steps  # tests/ is on sys.path under pytest
 
-_PROBE = r"""
-import importlib, json, logging, sys, warnings
+_STATE_STEP = r"""
+import importlib, logging, sys, warnings
 import numpy as np
 import matplotlib
 import torch
 
+if PATH:
+    sys.path.insert(0, PATH)
 torch.set_num_threads(1)
 np.set_printoptions(precision=3)
 np.seterr(all="raise")
@@ -49,20 +47,23 @@ def state():
             "root logger": repr((logging.root.level, logging.root.handlers, logging.root.manager.disable))}
 
 
-for name in json.loads(sys.argv[2]):  # the libraries' own import-time changes are not starclass's
+for name in LIBRARIES:  # the libraries' own import-time changes are not starclass's
     try:
         importlib.import_module(name)
     except Exception:  # 'from scipy import fft': a name that may be no module
         pass
 changed = []
 before = state()
-for name in json.loads(sys.argv[1]):
+for name in NAMES:
     importlib.import_module(name)
     after = state()
     changed += [[name, k] for k in after if after[k] != before[k]]
     before = after
-print(json.dumps(changed))
+result = changed
 """
+
+#: what every probe's interpreter loads once, before it forks a step (the state step's notebook has all three)
+PRELOAD = ("numpy", "torch", "matplotlib")
 
 
 def _module_name(path: Path) -> str:
@@ -111,45 +112,22 @@ def _modules(only_scipy: bool) -> tuple[list[str], list[str]]:
     return names, sorted(libraries)
 
 
-def _changes(names: list[str], libraries: list[str], path: Path | None = None) -> list[list[str]]:
-    """``[module, what]`` of each change an import of ``names`` made, in order, in a fresh interpreter."""
-    env = dict(os.environ, OMP_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join([str(SRC), *([str(path)] if path else []), os.environ.get("PYTHONPATH", "")]))
-    res = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(names), json.dumps(libraries)],
-                         env=env, capture_output=True, text=True, timeout=600)
-    assert res.returncode == 0, res.stderr[-3000:]
-    return json.loads(res.stdout.splitlines()[-1])
-
-
-def test_the_modules_that_import_scipy_leave_the_state_alone():
-    names, libraries = _modules(only_scipy=True)
-    assert "starclass.detect.find" in names and len(names) >= 5, names  # the probe found them
-    assert "scipy.ndimage" in libraries and "astropy.table" in libraries, libraries
-    assert _changes(names, libraries) == []
-
-
-@pytest.mark.slow  # every module: about a minute on the shared machine
-def test_no_module_changes_the_state_on_import():
-    assert _changes(*_modules(only_scipy=False)) == []
-
-
-def test_the_probe_sees_a_change(tmp_path):
-    """A module that sets numpy's error handling or adds a warning filter at its import is named: the probe can fail."""
-    (tmp_path / "sets_errors.py").write_text("import numpy as np\nnp.seterr(all='ignore')\n")
-    (tmp_path / "adds_a_filter.py").write_text("import warnings\nwarnings.simplefilter('always', UserWarning)\n")
-    assert _changes(["sets_errors", "adds_a_filter"], [], tmp_path) == [["sets_errors", "numpy errors"],
-                                                                    ["adds_a_filter", "warning filters"]]
+def _state_step(names: list[str], libraries: list[str], path: Path | None = None) -> str:
+    """A step (tests/fork_probe.py) whose result is ``[module, what]`` of each change an import of ``names`` made."""
+    return f"NAMES = {names!r}\nLIBRARIES = {libraries!r}\nPATH = {str(path) if path else ''!r}\n" + _STATE_STEP
 
 
 # The global random states (python's, numpy's, torch's) after importing starclass, its public packages, and the
 # modules that import scikit-learn at their tops: scikit-learn imports rich, and rich.style draws 24 bits from
 # python's generator as it is first imported, whoever imports it (starclass.quiet_import). Each module
-# that imports scikit-learn is imported in a fresh interpreter of its own: once rich is loaded, no later import
-# shows it.
-_RANDOM_PROBE = r"""
-import importlib, json, random, sys
+# that imports scikit-learn is imported in a step of its own: once rich is loaded, no later import shows it.
+_RANDOM_STEP = r"""
+import importlib, random, sys
 import numpy as np
 import torch
+
+if PATH:
+    sys.path.insert(0, PATH)
 
 
 def states():
@@ -160,22 +138,19 @@ def states():
 
 random.seed(5); np.random.seed(5); torch.manual_seed(5)  # a notebook's seeds
 changed, before = [], states()
-for name in json.loads(sys.argv[1]):
+for name in NAMES:
     importlib.import_module(name)
     after = states()
     changed += [[name, k] for k in after if after[k] != before[k]]
     before = after
-print(json.dumps({"changed": changed, "rich loaded": "rich" in sys.modules}))
+result = {"changed": changed, "rich loaded": "rich" in sys.modules}
 """
 
 
-def _random_changes(names: list[str]) -> dict:
-    env = dict(os.environ, OMP_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
-    res = subprocess.run([sys.executable, "-c", _RANDOM_PROBE, json.dumps(names)], env=env, capture_output=True,
-                         text=True, timeout=600)
-    assert res.returncode == 0, res.stderr[-3000:]
-    return json.loads(res.stdout.splitlines()[-1])
+def _random_step(names: list[str], path: Path | None = None) -> str:
+    """A step whose result is ``[module, which state]`` of each move an import of ``names`` made, and whether rich
+    was loaded by the end."""
+    return f"NAMES = {names!r}\nPATH = {str(path) if path else ''!r}\n" + _RANDOM_STEP
 
 
 def _public_packages() -> list[str]:
@@ -183,30 +158,91 @@ def _public_packages() -> list[str]:
                                  if not p.parent.name.startswith("_"))]
 
 
-def test_importing_starclass_and_its_packages_leaves_the_random_states():
+#: the modules that import scikit-learn at their tops; each moved python's random on the old code (rich.style's
+#: getrandbits at its first import)
+_SKLEARN_MODULES = ["starclass.learn.crossval", "starclass.learn.cutouts", "starclass.models.baselines",
+                    "starclass.evaluate.groups"]
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory) -> dict:
+    """Every check of this file but the slow one, each a step of one interpreter (tests/fork_probe.py): nine
+    interpreters, each importing numpy and torch, until 2026-12-07."""
+    here = tmp_path_factory.mktemp("probe")
+    # modules of the probe's own checks: each changes what its step watches, so that the probe is seen to fail
+    (here / "sets_errors.py").write_text("import numpy as np\nnp.seterr(all='ignore')\n")
+    (here / "adds_a_filter.py").write_text("import warnings\nwarnings.simplefilter('always', UserWarning)\n")
+    (here / "draws.py").write_text("import random\nrandom.random()\n")
+    steps = {"scipy modules": _state_step(*_modules(only_scipy=True)),
+             "state probe": _state_step(["sets_errors", "adds_a_filter"], [], here),
+             "packages": _random_step(_public_packages()),
+             **{name: _random_step([name]) for name in _SKLEARN_MODULES},
+             "drawing-free": _random_step(list(_DRAWING_FREE)),
+             "random probe": _random_step(["draws"], here)}
+    # the libraries the scipy modules import, loaded once (the state step loads them before its first look anyway);
+    # none of them loads rich or scikit-learn, which the random steps are to load first
+    return run_steps(steps, (*PRELOAD, *_loadable(_modules(only_scipy=True)[1])), fresh=_DRAWING_LIBRARIES)
+
+
+def _loadable(names: list[str]) -> list[str]:
+    """The names of ``names`` that are modules ('from scipy import fft' lists ``scipy.fft`` and also names that
+    are not)."""
+    import importlib.util
+
+    out = []
+    for name in names:
+        try:
+            if importlib.util.find_spec(name) is not None:
+                out.append(name)
+        except (ImportError, ValueError):
+            pass
+    return out
+
+
+@needs_fork
+def test_the_modules_that_import_scipy_leave_the_state_alone(probed):
+    names, libraries = _modules(only_scipy=True)
+    assert "starclass.detect.find" in names and len(names) >= 5, names  # the probe found them
+    assert "scipy.ndimage" in libraries and "astropy.table" in libraries, libraries
+    assert result_of(probed, "scipy modules") == []
+
+
+@pytest.mark.slow  # every module: about a minute on the shared machine
+def test_no_module_changes_the_state_on_import():
+    assert result_of(run_steps({"every module": _state_step(*_modules(only_scipy=False))}, PRELOAD),
+                     "every module") == []
+
+
+@needs_fork
+def test_the_probe_sees_a_change(probed):
+    """A module that sets numpy's error handling or adds a warning filter at its import is named: the probe can fail."""
+    assert result_of(probed, "state probe") == [["sets_errors", "numpy errors"], ["adds_a_filter", "warning filters"]]
+
+
+@needs_fork
+def test_importing_starclass_and_its_packages_leaves_the_random_states(probed):
     names = _public_packages()
     assert "starclass.learn" in names and "starclass.evaluate" in names and len(names) >= 15, names
-    assert _random_changes(names)["changed"] == []
+    assert result_of(probed, "packages")["changed"] == []
 
 
-@pytest.mark.parametrize("name", ["starclass.learn.crossval", "starclass.learn.cutouts", "starclass.models.baselines",
-                                  "starclass.evaluate.groups"])
-def test_a_module_that_imports_scikit_learn_leaves_the_random_states(name):
+@needs_fork
+@pytest.mark.parametrize("name", _SKLEARN_MODULES)
+def test_a_module_that_imports_scikit_learn_leaves_the_random_states(probed, name):
     # on the old code each moved python's random on (rich.style's getrandbits at its first import)
-    got = _random_changes([name])
+    got = result_of(probed, name)
     assert got["rich loaded"], f"{name} no longer loads rich: the check shows nothing (pick another module)"
     assert got["changed"] == []
 
 
-def test_sklearn_exceptions_loads_no_rich():
-    got = _random_changes(list(_DRAWING_FREE))
-    assert got == {"changed": [], "rich loaded": False}
+@needs_fork
+def test_sklearn_exceptions_loads_no_rich(probed):
+    assert result_of(probed, "drawing-free") == {"changed": [], "rich loaded": False}
 
 
-def test_the_random_probe_sees_a_change(tmp_path, monkeypatch):
-    (tmp_path / "draws.py").write_text("import random\nrandom.random()\n")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
-    assert _random_changes(["draws"])["changed"] == [["draws", "python random"]]
+@needs_fork
+def test_the_random_probe_sees_a_change(probed):
+    assert result_of(probed, "random probe")["changed"] == [["draws", "python random"]]
 
 
 #: Libraries that draw from a global generator as they are first imported (rich), or import one that does
@@ -235,7 +271,10 @@ def test_every_import_of_a_library_that_draws_is_inside_quiet_import():
     for path in sorted((SRC / "starclass").rglob("*.py")):
         if path.relative_to(SRC / "starclass").parts[0] == "cli":
             continue  # a command's own process: no notebook's seeds to keep, and the CLI's start loads no numpy
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if not re.search(rf"\b({'|'.join(_DRAWING_LIBRARIES)})\b", text):
+            continue  # not a word of them (most of the package): walking every file took 8 s on the shared machine
+        tree = ast.parse(text)
         parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         for node in ast.walk(tree):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)

@@ -34,6 +34,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from fork_probe import needs_fork, result_of, run_steps  # tests/ is on sys.path under pytest
 from starclass.datasets.stamps import make_synthetic_field
 from starclass.learn.config import get_preset
 from starclass.stamps import make_inputs
@@ -247,8 +248,10 @@ def test_a_run_on_the_cpu_seeds_no_gpu_generator(toy, tmp_path, monkeypatch):
     assert seeded == []
 
 
+# Checks that need a fresh session each (a first import, numba's first threads): steps of one interpreter that
+# loads numpy and torch once and forks a child per step (tests/fork_probe.py); seven interpreters until 2026-12-07.
 _CREPES_FIRST = """
-import random
+import random, sys
 
 from starclass.learn.conformal import _crepes_parts
 
@@ -258,25 +261,12 @@ random.seed(5)
 got = [random.random()]
 _crepes_parts()
 got.append(random.random())
-print(got == expected, "sklearn" in __import__("sys").modules)
+result = [got == expected, "sklearn" in sys.modules]
 """
 
-
-def test_the_first_import_of_crepes_leaves_pythons_random_state():
-    # scikit-learn (imported by crepes) imports rich, which draws from python's generator as it is imported:
-    # only a fresh process shows it
-    import os
-    import subprocess
-
-    env = dict(os.environ, OMP_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
-    res = subprocess.run([sys.executable, "-c", _CREPES_FIRST], env=env, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr[-2000:]
-    assert res.stdout.split() == ["True", "True"], res.stdout
-
-
 _FIRST_STAMPS = """
-import sys
+import os, sys
+os.environ["NUMBA_NUM_THREADS"] = "3"  # not the one thread asked for; read as numba is imported
 {torch_first}
 import numba
 
@@ -289,38 +279,19 @@ images, table = make_synthetic_field(cfg, 20, seed=0)
 make_inputs(images, table["x"], table["y"], cfg)
 import torch
 
-print(torch.get_num_threads())
+result = torch.get_num_threads()
 """
-
-
-# the process without torch loaded first (numba loads OpenMP itself) is the rarer case, and a second start of torch
-@pytest.mark.parametrize("torch_first", [True, pytest.param(False, marks=pytest.mark.slow)],
-                         ids=["torch-loaded", "torch-after"])
-def test_the_first_stamps_leave_torch_threads_as_set(torch_first):
-    # numba's OpenMP layer sets OpenMP's threads to its own (NUMBA_NUM_THREADS) as its first parallel kernel
-    # starts, and torch shares that OpenMP: a notebook's torch.set_num_threads(1) read 2 after its first
-    # make_inputs. A fresh process, as numba starts its threads once per process.
-    import os
-    import subprocess
-
-    env = dict(os.environ, OMP_NUM_THREADS="1", NUMBA_NUM_THREADS="3",  # 3: not the one thread asked for
-               PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
-    head = "import torch\ntorch.set_num_threads(1)\nprint(torch.get_num_threads())" if torch_first else ""
-    res = subprocess.run([sys.executable, "-c", _FIRST_STAMPS.format(torch_first=head)], env=env,
-                         capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr[-2000:]
-    assert res.stdout.split()[-1] == "1", res.stdout
-
+_TORCH_FIRST = "import torch\ntorch.set_num_threads(1)"
 
 _FIRST_CALL = r"""
-import json, pickle, random, sys, warnings
+import pickle, random, sys, warnings
 import numpy as np
 import torch
 
 warnings.simplefilter("ignore")
-with open(sys.argv[2], "rb") as f:
+with open(TOY, "rb") as f:
     toy = pickle.load(f)
-model = sys.argv[3]
+model = MODEL
 
 
 def states():
@@ -332,10 +303,9 @@ def states():
 random.seed(5); np.random.seed(5); torch.manual_seed(5)  # a notebook's seeds
 rich_before = "rich" in sys.modules
 before = states()
-exec(sys.argv[1])
+exec(CALL)
 after = states()
-changed = [k for k in after if after[k] != before[k]]
-print(json.dumps({"changed": changed, "rich": [rich_before, "rich" in sys.modules]}))
+result = {"changed": [k for k in after if after[k] != before[k]], "rich": [rich_before, "rich" in sys.modules]}
 """
 
 _FIRST_CALLS = {
@@ -351,29 +321,65 @@ _FIRST_CALLS = {
                  "clf = CNNClassifier(toy['task'], epochs=1, seed=0, device='cpu').fit(toy['inputs'], toy['y'])\n"
                  "clf.calibrate(toy['held_inputs'], toy['held_y'], source='held-out toy')\n"
                  "clf.predict_set(toy['inputs'], coverage=0.9)",
+    # the probe's own check: a call that draws from python's random is seen
+    "draws": "import random\nrandom.random()",
 }
 
 
-@pytest.mark.parametrize("name", list(_FIRST_CALLS))
-def test_a_first_call_in_a_fresh_session_leaves_the_random_states(toy, name, tmp_path):
-    # the first call imports its libraries: evaluate's scikit-learn metrics imported rich, which draws from
-    # python's random as it is first imported, and moved a notebook's seeded sequence on (on the old code)
-    import json
-    import os
+@pytest.fixture(scope="module")
+def fresh(toy, tmp_path_factory) -> dict:
+    """The results of every fresh-session step of this file (the slow one apart)."""
     import pickle
-    import subprocess
 
+    here = tmp_path_factory.mktemp("fresh")
     pred = toy.table.copy()
     pred["class_ml"] = pred["class_ref"]
-    with open(tmp_path / "toy.pkl", "wb") as f:
+    with open(here / "toy.pkl", "wb") as f:
         pickle.dump({"images": toy.images, "table": toy.table, "pred": pred, "task": TASK, "inputs": toy.inputs,
                      "y": toy.y, "held_inputs": toy.held_inputs, "held_y": toy.held_y}, f)
-    env = dict(os.environ, OMP_NUM_THREADS="1", TMPDIR=str(tmp_path),
-               PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]))
-    res = subprocess.run([sys.executable, "-c", _FIRST_CALL, _FIRST_CALLS[name], str(tmp_path / "toy.pkl"),
-                          str(toy.model)], env=env, capture_output=True, text=True, timeout=300)
-    assert res.returncode == 0, res.stderr[-3000:]
-    got = json.loads(res.stdout.splitlines()[-1])
+    steps = {f"first {name}": f"TOY = {str(here / 'toy.pkl')!r}\nMODEL = {str(toy.model)!r}\nCALL = {call!r}\n"
+                              + _FIRST_CALL for name, call in _FIRST_CALLS.items()}
+    steps["crepes"] = _CREPES_FIRST
+    steps["stamps"] = _FIRST_STAMPS.format(torch_first=_TORCH_FIRST)
+    # classify's and calibrate's modules (and starclass's own, that they import) loaded once: each step compiled
+    # them again. None loads rich, scikit-learn, crepes or numba, whose first loads the steps check
+    return run_steps(steps, ("numpy", "torch", "starclass.learn.classify", "starclass.learn.calibration"),
+                     fresh=("rich", "sklearn", "crepes", "numba"))
+
+
+@needs_fork
+def test_the_first_import_of_crepes_leaves_pythons_random_state(fresh):
+    # scikit-learn (imported by crepes) imports rich, which draws from python's generator as it is imported:
+    # only a fresh process shows it
+    assert result_of(fresh, "crepes") == [True, True]
+
+
+@needs_fork
+def test_the_first_stamps_leave_torch_threads_as_set(fresh):
+    # numba's OpenMP layer sets OpenMP's threads to its own (NUMBA_NUM_THREADS) as its first parallel kernel
+    # starts, and torch shares that OpenMP: a notebook's torch.set_num_threads(1) read 2 after its first
+    # make_inputs. A fresh process, as numba starts its threads once per process.
+    assert result_of(fresh, "stamps") == 1
+
+
+# the process without torch loaded first (numba loads OpenMP itself) is the rarer case, and a second start of torch
+@pytest.mark.slow
+def test_the_first_stamps_leave_torch_threads_as_set_torch_after():
+    got = result_of(run_steps({"stamps": _FIRST_STAMPS.format(torch_first="")}, preload=()), "stamps")
+    assert got == 1, got
+
+
+@needs_fork
+@pytest.mark.parametrize("name", [n for n in _FIRST_CALLS if n != "draws"])
+def test_a_first_call_in_a_fresh_session_leaves_the_random_states(fresh, name):
+    # the first call imports its libraries: evaluate's scikit-learn metrics imported rich, which draws from
+    # python's random as it is first imported, and moved a notebook's seeded sequence on (on the old code)
+    got = result_of(fresh, f"first {name}")
     if name in ("classify", "evaluate", "estimator"):
         assert got["rich"] == [False, True], got  # the call is what loads rich: a first import, which can draw
     assert got["changed"] == []
+
+
+@needs_fork
+def test_the_first_call_probe_sees_a_change(fresh):
+    assert result_of(fresh, "first draws")["changed"] == ["python random"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from starclass.datasets.stamps import make_synthetic_field
 from starclass.errors import NotFittedError, StarclassError
@@ -43,6 +44,33 @@ def test_predict_inputs_takes_a_fitted_cnnclassifier(field_and_clf):
     _, _, inputs, clf = field_and_clf
     res = predict_inputs(clf, inputs, device="cpu")
     np.testing.assert_allclose(res.prob_mean, clf.predict_proba(inputs), atol=1e-6)
+
+
+def test_loading_a_fitted_cnnclassifier_on_another_device_leaves_its_networks_as_they_were(field_and_clf):
+    # load_model moved the estimator's own networks to the device asked for (net.to() moves a module in place) and
+    # set them to eval mode: classify(..., clf, device="cuda") left a notebook's clf on the GPU. "meta" is a device
+    # every machine has: the old code moved the estimator's weights there (their values gone)
+    from starclass.learn.checkpoint import load_model
+
+    _, _, inputs, clf = field_and_clf
+    nets = clf.model_.members
+    before = [(id(p), p.device, p.detach().clone()) for net in nets for p in net.parameters()]
+    moved = load_model(clf, device="meta")
+    assert all(p.device.type == "meta" for net in moved.members for p in net.parameters())
+    assert clf.model_.members is nets
+    after = [(id(p), p.device, p) for net in nets for p in net.parameters()]
+    assert [(i, d) for i, d, _ in after] == [(i, d) for i, d, _ in before]
+    assert all(torch.equal(a, b) for (_, _, a), (_, _, b) in zip(after, before))
+    nets[0].train()  # a notebook that fine-tunes the networks itself
+    try:
+        ready = load_model(clf, device="cpu")
+        assert nets[0].training and not ready.members[0].training  # the old code set the caller's to eval mode
+    finally:
+        nets[0].eval()
+    # on its device and in eval mode already: the model itself, nothing copied
+    assert load_model(clf, device="cpu") is clf.model_
+    np.testing.assert_allclose(predict_inputs(ready, inputs, device="cpu").prob_mean, clf.predict_proba(inputs),
+                               atol=1e-6)
 
 
 def test_an_unfitted_estimator_given_as_the_model_says_it_is_not_fitted(field_and_clf):

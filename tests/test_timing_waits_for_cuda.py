@@ -31,6 +31,7 @@ def test_the_clock_waits_on_cuda_only(monkeypatch):
 
     calls: list[object] = []
     monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: calls.append(device))
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)  # CUDA started: work may be queued
     settled_clock("cpu")
     wait_for_device(torch.device("cpu"))
     assert calls == []  # a CPU never waits
@@ -44,6 +45,20 @@ def test_the_clock_waits_on_cuda_only(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)
     wait_for_device(None)
     assert calls[-1] is None and len(calls) == 3
+
+
+def test_no_wait_starts_cuda(monkeypatch):
+    # torch.cuda.synchronize starts CUDA where it has not started (a context on the GPU, seconds): on the old code
+    # wait_for_device("cuda") did, before any work was queued there (settled_clock at the start of a timing)
+    from starclass.learn.precision import settled_clock, wait_for_device
+
+    calls: list[object] = []
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: calls.append(device))
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: False)
+    for device in ("cuda", "cuda:1", torch.device("cuda", 0), None):
+        wait_for_device(device)
+        settled_clock(device)
+    assert calls == []
 
 
 def test_train_reads_each_epochs_seconds_after_the_gpu_work(monkeypatch, tmp_path):
@@ -86,3 +101,47 @@ def test_classify_says_its_seconds_after_the_gpu_work(monkeypatch, tmp_path):
                                    str(tmp_path / "out.csv"), "--device", "cpu", "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "classified 4 cutouts" in res.output and events, res.output
+
+
+def test_a_training_batch_reads_its_loss_once(monkeypatch, tmp_path):
+    # each read of a GPU tensor's value waits for the work queued before it: the batch loop read the loss twice
+    # (torch.isfinite(loss) as a bool, then float(loss)) on the old code, two waits per batch. Counted here: the
+    # reads of a tensor's value made by MemberTrainer.train_epoch's own lines, against its batches
+    import sys
+
+    import torch.nn.functional as F
+
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.config import get_preset
+    from starclass.learn.train import fit
+
+    reads: list[str] = []
+
+    def counted(name: str):
+        real = getattr(torch.Tensor, name)
+
+        def read(self, *args, **kwargs):
+            if sys._getframe(1).f_code.co_name == "train_epoch":
+                reads.append(name)
+            return real(self, *args, **kwargs)
+
+        return read
+
+    for name in ("__bool__", "__float__", "item", "tolist"):
+        monkeypatch.setattr(torch.Tensor, name, counted(name))
+    losses: list[int] = []
+    real_loss = F.cross_entropy
+
+    def cross_entropy(*args, **kwargs):
+        if sys._getframe(1).f_code.co_name == "train_epoch":
+            losses.append(1)  # one per training batch (no mixup)
+        return real_loss(*args, **kwargs)
+
+    monkeypatch.setattr(F, "cross_entropy", cross_entropy)
+    torch.set_num_threads(1)
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 2, "val_fraction": 0.25,
+                                                                        "batch_size": 8, "mixup": 0.0})
+    toy = make_synthetic(cfg, 40, seed=0)
+    fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "m", progress=False, device="cpu", ensemble=1)
+    assert len(losses) >= 4, losses  # the loop ran batches
+    assert reads == ["__float__"] * len(losses)

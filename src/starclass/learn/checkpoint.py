@@ -1430,6 +1430,33 @@ def in_memory_model(model: Any, what: str = "model") -> LoadedModel:
                          f"CNNClassifier, got {kind}")
 
 
+def _on_device(loaded: LoadedModel, device: str | torch.device) -> LoadedModel:
+    """``loaded``, or a copy of it whose networks are on ``device`` and in eval mode; ``loaded`` is not changed.
+
+    ``net.to(device)`` moves a module in place: classifying with a notebook's fitted estimator on another
+    device moved the estimator's own networks there (and set them to eval mode), until 2026-12-07.
+    """
+    import copy
+    import dataclasses
+
+    import torch
+
+    dev = torch.device(device)
+
+    def there(t: torch.Tensor) -> bool:
+        if t.device.type != dev.type:
+            return False
+        if dev.index is None:  # "cuda" names the current device; a tensor's is always indexed ("cuda:0")
+            return dev.type != "cuda" or t.device.index == torch.cuda.current_device()
+        return t.device.index == dev.index
+
+    if all(not net.training and all(there(t) for t in [*net.parameters(), *net.buffers()])
+           for net in loaded.members):
+        return loaded
+    members = [copy.deepcopy(net).to(dev).eval() for net in loaded.members]
+    return dataclasses.replace(loaded, members=members)
+
+
 def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | torch.device = "cpu", *,
                check_calibration: bool = True) -> LoadedModel:
     """Load an ensemble directory, a manifest or one member file, and build its networks.
@@ -1439,7 +1466,8 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
     (:func:`calibration_digest`, the members' digests) and kept on the result;
     ``check_calibration=False`` skips it (for refitting a damaged one: ``starclass calibrate``).
     A model already in memory (a :class:`LoadedModel`, a fitted ``CNNClassifier``:
-    :func:`in_memory_model`) is returned as it is, its networks moved to ``device``.
+    :func:`in_memory_model`) is returned as it is where its networks are on ``device`` and in eval mode;
+    otherwise as a copy whose networks are, the caller's left where and as they were.
 
     Examples
     --------
@@ -1454,10 +1482,7 @@ def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | 
     True
     """
     if not isinstance(model_path, (str, os.PathLike)):
-        loaded = in_memory_model(model_path)
-        for net in loaded.members:
-            net.to(device).eval()
-        return loaded
+        return _on_device(in_memory_model(model_path), device)
 
     paths = member_paths(model_path)
     ckpts = [load_checkpoint(p) for p in paths]

@@ -167,17 +167,19 @@ def autocast(device: torch.device | str, dtype: torch.dtype | None) -> contextli
 
 
 def _on_cuda(device: object) -> bool:
-    """Whether work on ``device`` runs on a CUDA GPU (None: whichever CUDA has been started in this process).
+    """Whether work may be queued on ``device``, a CUDA GPU (None: whichever CUDA has been started in this process).
 
-    Apart from :func:`wait_for_device` so that a test can take a CPU for a GPU and see the waits.
+    Only where CUDA has been started in this process: before that nothing can be queued, and
+    ``torch.cuda.synchronize`` would start CUDA (a context of some hundred MB on the GPU, seconds) to wait for
+    nothing. Apart from :func:`wait_for_device` so that a test can take a CPU for a GPU and see the waits.
     """
     import sys
 
     torch = sys.modules.get("torch")
-    if torch is None:
-        return False  # no tensor was ever made: nothing can be queued
+    if torch is None or not torch.cuda.is_initialized():
+        return False  # no tensor was ever made on a GPU: nothing can be queued
     if device is None:
-        return bool(torch.cuda.is_initialized())
+        return True
     try:
         return torch.device(device).type == "cuda"
     except (RuntimeError, TypeError, ValueError):
@@ -190,7 +192,8 @@ def wait_for_device(device: torch.device | str | None) -> None:
     CUDA runs kernels asynchronously: a call that launches them returns before they run, so a clock
     read just after it, or a progress bar moved by it, measures the launch and not the work (and the
     next call that copies a result back pays for it). Timings a user or a benchmark reads wait here
-    first. ``None``: the process's current CUDA device, where CUDA has been started.
+    first. ``None``: the process's current CUDA device. Before CUDA has started in this process nothing
+    can be queued: it returns at once, and does not start CUDA to wait for nothing.
 
     Parameters
     ----------

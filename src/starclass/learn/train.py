@@ -1525,16 +1525,18 @@ class MemberTrainer:
                 lam, perm = mix
                 loss = lam * loss + (1.0 - lam) * F.cross_entropy(logits.float(), yb[perm.to(yb.device)],
                                                                   weight=self.class_weights, label_smoothing=smooth)
-            if not torch.isfinite(loss.detach()):
+            # read once: each read of a GPU tensor waits for the batch's work (torch.isfinite and float were two)
+            value = float(loss.detach())
+            if not math.isfinite(value):
                 raise StarclassError(
-                    f"training diverged (loss {float(loss.detach())}) in member {self.spec.index + 1}, epoch "
+                    f"training diverged (loss {value}) in member {self.spec.index + 1}, epoch "
                     f"{epoch + 1}; lower recipe.lr ({recipe.lr})"
                 )
             self.optimizer.zero_grad(set_to_none=True)
             self.scaler.scale(loss).backward()
             self.scaler.step(self.optimizer)
             self.scaler.update()
-            loss_sum += float(loss.detach()) * yb.shape[0]
+            loss_sum += value * yb.shape[0]
             seen += yb.shape[0]
             bar.update(1)
             bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{loss_sum / seen:.3f}",
