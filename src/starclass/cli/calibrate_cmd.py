@@ -485,12 +485,12 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
         # the note on --tta inside the parenthesis on LIST: two parentheses in a row read as a stutter
         return (f"next: classify with it: "
                 f"{classify_cutouts_command(model, TTA_NOTE if tta else '', seen='calibrated')}")
-    from starclass.cli.next_steps import OTHER_DIR, other_field_words
+    from starclass.cli.next_steps import OTHER_DIR, classified_name, other_field_words
 
     folder = None if stamps else data_dir_of(mosaics)
     # another field than the one calibrated on: classify warns of that field (its own calibration rows, in-sample)
     source = "--stamps STORE.h5" if store else f"{OTHER_DIR} -c CANDIDATES"
-    command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
+    command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o {classified_name()}")
     used = [] if folder is None else [shell_word(folder)]
     for field in trained:
         # as the line names the calibration folder: relative to the working folder where under it
