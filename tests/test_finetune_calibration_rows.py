@@ -331,3 +331,37 @@ def test_a_blank_catalogue_row_is_named_by_its_id_and_position_by_calibrate_and_
     _, warned = _fine_tune(cfg, toy, tmp_path / "data" / "m0", tmp_path / "m1")
     blank = [str(w.message) for w in warned if "left out, as classify leaves them unclassified" in str(w.message)]
     assert len(blank) == 1 and f"is a blank (constant) image: {place}; left out" in blank[0], blank
+
+
+def test_a_blank_stamp_store_row_is_named_by_its_id_and_position_by_calibrate(start, tmp_path):
+    """``calibrate MODEL --stamps STORE.h5`` named a blank row "(row 5)": a row of an HDF5 file no viewer shows.
+    It names the row's id and x, y now, as of a catalogue (:func:`starclass.cli.calibrate_cmd.store_row_places`)."""
+    import shutil
+
+    from astropy.io import fits
+    from typer.testing import CliRunner
+
+    from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
+    from starclass.cli import app
+    from starclass.io.catalog import read_catalog
+
+    root, cfg, toy, result = start
+    shutil.copytree(root / "model", tmp_path / "m0")
+    held = tmp_path / "held"
+    write_toy_held_out(cfg, held, 60, seed=21)
+    row = read_catalog(held / "held.ecsv")[4]
+    x, y, half = int(round(float(row["x"]))), int(round(float(row["y"]))), cfg.stamp_size // 2 + 3
+    for path in sorted((held / "mos").glob("*.fits")):  # the fifth object's stamp one value in every band
+        with fits.open(path, mode="update") as hdul:
+            hdu = next(h for h in hdul if h.data is not None)
+            hdu.data[y - half:y + half + 1, x - half:x + half + 1] = 1.0
+    runner = CliRunner()
+    res = runner.invoke(app, ["cutouts", str(held / "mos"), "-c", str(held / "held.ecsv"), "--task",
+                              str(tmp_path / "m0"), "-o", str(tmp_path / "held.h5"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["calibrate", str(tmp_path / "m0"), "--stamps", str(tmp_path / "held.h5"),
+                              "--overwrite", "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    place = f"id {row['id']} at x {float(row['x']):.1f}, y {float(row['y']):.1f}"
+    (said,) = [s for s in res.output.splitlines() if "blank (constant) image" in s]
+    assert f"is a blank (constant) image: {place}" in said and "(row 5)" not in said, said

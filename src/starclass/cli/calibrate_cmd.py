@@ -159,9 +159,8 @@ def calibrate_command(
         # a stamp store (cutouts -o STORE.h5) is read as classify --stamps reads it: its stamps as they are, its
         # class_ref; it was refused ("give the mosaics instead") though train and classify advised it
         say_start(f"calibrate: reading the stamps of store {stamps} ...", progress)  # as the mosaics' and cutouts'
-        inputs, values, source = _store_rows(Path(stamps), cfg, label_column, model=model)
+        inputs, values, source, places = _store_rows(Path(stamps), cfg, label_column, model=model)
         no_data = None  # a stamp without data is a row without a usable stamp (values 0), as on mosaics
-        places = None
         rows_from = None  # read again from the store itself (source) by a fine-tune
     elif stamps is not None:
         from starclass.io.cutout_folders import (
@@ -361,7 +360,8 @@ def calibrate_command(
 
 
 def _store_rows(path: Path, cfg, label_column: str, *, model: Path | str | None = None) -> tuple:
-    """A stamp store's inputs, the classes of its ``label_column`` (0 where no usable stamp) and its absolute path.
+    """A stamp store's inputs, the classes of its ``label_column`` (0 where no usable stamp), its absolute path
+    and each row's place (:func:`store_row_places`).
 
     The store must be cut for the model's task (``store_fit``, as ``train`` and ``classify --stamps`` require).
     """
@@ -384,7 +384,41 @@ def _store_rows(path: Path, cfg, label_column: str, *, model: Path | str | None 
                                 f"stamp store {path}").copy()
         inputs = st[:][0] if len(st) else np.empty((0, *st.shape[1:]), np.float32)
         values[~np.asarray(st.ok, bool)] = 0  # no usable stamp: left out, as classify leaves it unclassified
-    return inputs, values, str(path.absolute())
+        places = store_row_places(table)
+    return inputs, values, str(path.absolute()), places
+
+
+def store_row_places(table: dict) -> list[str]:
+    """Each row of a stamp store as a person finds it: its id and ``x``, ``y``, and its field where it has one.
+
+    ``calibrate --stamps STORE.h5`` named a blank row "(row 61)", a row no viewer shows: named as a catalogue's
+    rows are (:func:`starclass.io.catalog.catalogue_row_places`), with the field the store records it was cut from.
+
+    Parameters
+    ----------
+    table : dict
+        The store's table, column name -> values (:attr:`starclass.stamps.StampStore.table`).
+
+    Returns
+    -------
+    list of str
+        One place per row, in order.
+
+    Examples
+    --------
+    >>> store_row_places({"id": [7, 8], "x": [10.04, 20.0], "y": [5.0, 6.0], "field": ["a", ""]})
+    ['id 7 at x 10.0, y 5.0 of field a', 'id 8 at x 20.0, y 6.0']
+    """
+    from astropy.table import Table
+
+    from starclass.io.catalog import catalogue_row_places
+    from starclass.schema import FIELD, ID, X, Y
+
+    places = catalogue_row_places(Table({c: table[c] for c in (ID, X, Y) if c in table}))
+    if FIELD not in table:
+        return places
+    fields = [v.decode() if isinstance(v, bytes) else str(v) for v in table[FIELD]]
+    return [f"{p} of field {f}" if f.strip() else p for p, f in zip(places, fields)]
 
 
 #: What the next: line adds where a second fit, under TTA, was made.
@@ -451,12 +485,12 @@ def calibrate_next_line(model: Path | str, *, stamps: bool, tta: bool, mosaics: 
         # the note on --tta inside the parenthesis on LIST: two parentheses in a row read as a stutter
         return (f"next: classify with it: "
                 f"{classify_cutouts_command(model, TTA_NOTE if tta else '', seen='calibrated')}")
-    from starclass.cli.next_steps import OTHER_DIR, other_field_words
+    from starclass.cli.next_steps import OTHER_DIR, classified_name, other_field_words
 
     folder = None if stamps else data_dir_of(mosaics)
     # another field than the one calibrated on: classify warns of that field (its own calibration rows, in-sample)
     source = "--stamps STORE.h5" if store else f"{OTHER_DIR} -c CANDIDATES"
-    command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o classified.ecsv")
+    command = shown_command(f"starclass classify {source} --model {shell_word(model)} -o {classified_name()}")
     used = [] if folder is None else [shell_word(folder)]
     for field in trained:
         # as the line names the calibration folder: relative to the working folder where under it

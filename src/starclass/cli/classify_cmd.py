@@ -845,8 +845,11 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
         # shown_command: in double quotes where a path is quoted ('my out.csv'), so that the command copies whole
         return (f"next: score it with {shown_command(f'starclass evaluate {out}{figures}')}, or as one page with "
                 f"{shown_command(f'starclass report {out} --model {m} --stamps {cut}{page}')}")
+    from starclass.cli.next_steps import free_name
+
+    sug = shlex.quote(free_name("suggest", ".csv"))  # round 2's line not refused as existing (round 1 wrote it)
     return ("next: choose the cutouts people should label with "
-            f"{shown_command(f'starclass suggest {m} {out} -n 20 -o suggest.csv')}")
+            f"{shown_command(f'starclass suggest {m} {out} -n 20 -o {sug}')}")
 
 
 def _reference_words(references: Sequence[Path]) -> str:

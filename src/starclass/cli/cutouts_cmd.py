@@ -564,5 +564,8 @@ def next_after_cutting(store: str | Path) -> str | None:
     if not n:
         return None
     # in double quotes where the store's path is quoted ('my stamps.h5'), so that the command copies whole
-    command = shown_command(f"starclass train{task_words} --stamps {shell_word(store)} -o model")
+    from starclass.cli.next_steps import free_name
+
+    model = shell_word(free_name("model"))  # a model already there: the command as printed would be refused
+    command = shown_command(f"starclass train{task_words} --stamps {shell_word(store)} -o {model}")
     return f"next: train a model on its {counted(n, 'labelled candidate')} with {command}{reads}"

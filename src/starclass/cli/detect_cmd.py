@@ -407,9 +407,13 @@ def next_after_detecting(mosaics: list[Path], output: Path) -> str:
 
     Examples
     --------
-    >>> next_after_detecting([Path("a/x_f555w.fits"), Path("b/y_f814w.fits")], Path("c.ecsv"))
-    "next: classify them with 'starclass classify MOSAICS -c c.ecsv --model MODEL -o classified.ecsv' (MODEL: \
-a model folder from train)"
+    >>> print(next_after_detecting([Path("a/x_f555w.fits"), Path("b/y_f814w.fits")], Path("c.ecsv")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    next: classify them with 'starclass classify MOSAICS -c c.ecsv --model MODEL -o classified.ecsv' (MODEL: a model
+    folder from train, trained on other fields than these mosaics; scored on its training field, its figures would
+    be in-sample)
+    >>> next_after_detecting([Path("field")], Path("c.ecsv")).split("; ")[0][-34:]
+    'trained on other fields than field'
     """
     from starclass.cli.suggest_cmd import data_dir_of
 
@@ -417,8 +421,14 @@ a model folder from train)"
     folder = data_dir_of(mosaics)
     words = "MOSAICS" if folder is None else shell_word(folder)
     # in double quotes where a path is quoted ('my field'): 'starclass classify 'my field' ...' copied broke apart
-    command = shown_command(f"starclass classify {words} -c {shell_word(output)} --model MODEL -o classified.ecsv")
-    return f"next: classify them with {command} (MODEL: a model folder from train)"
+    from starclass.cli.next_steps import classified_name
+
+    command = shown_command(f"starclass classify {words} -c {shell_word(output)} --model MODEL -o {classified_name()}")
+    # after simulate's line (train on this field's truth), "MODEL: a model folder from train" led to scoring that
+    # model on its own training field, in-sample: detect takes no model and the mosaics record none, so it says so
+    return (f"next: classify them with {command} (MODEL: a model folder from train, trained on other fields than "
+            f"{'these mosaics' if folder is None else words}; scored on its training field, its figures would be "
+            "in-sample)")
 
 
 def _echo_no_data(cat, ms, aperture_radius: float) -> None:

@@ -132,6 +132,20 @@ def free_name(stem: str, suffix: str = "", taken: Sequence[str] = ()) -> str:
     return name
 
 
+def classified_name() -> str:
+    """The ``-o`` of a ``classify`` a ``next:`` line proposes: ``classified.ecsv``, else the first one free.
+
+    Quoted for a shell (:func:`free_name`): a second ``train`` or ``calibrate`` in a folder where the first
+    line's classify was run proposed ``-o classified.ecsv`` again, which classify refuses as printed.
+
+    Examples
+    --------
+    >>> classified_name()  # none here
+    'classified.ecsv'
+    """
+    return shlex.quote(free_name("classified", ".ecsv"))
+
+
 def catalogue_model(table: Table, catalogue: str | os.PathLike) -> tuple[Path | None, str]:
     """The model a classified catalogue records (``classify`` / ``suggest``), found on disk, or why it is not.
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -275,10 +276,29 @@ def simulate_cmd(
     # a field ended with its file list and nothing on what to run on it (found walking docs/uncertainty.md)
     # with a task quick on a CPU: without --task, train takes legus4 (StarcNet, minutes an epoch on a CPU)
     # shown_command: in double quotes where a path is quoted ('my field'), so that each command copies whole
-    detect = shown_command(f"starclass detect {shell_word(outdir)} -o candidates.ecsv")
-    train = shown_command(f"starclass train --task {_quick_task(cfg.bands)} -m {shell_word(outdir)} -c "
-                          f"{shell_word(outdir / 'truth.ecsv')} -o model")
-    echo(f"next: find the candidates with {detect}; truth.ecsv holds the classes to train on ({train})")
+    echo(next_after_field(outdir, cfg.bands))
+
+
+def next_after_field(outdir: Path, bands: Sequence[str]) -> str:
+    """The 'next:' line after a field is simulated: detect its candidates, or train on its truth.
+
+    Its outputs are names not taken here (:func:`starclass.cli.next_steps.free_name`): walking docs/training.md's
+    quick start, ``simulate heldout`` proposed ``train ... -o model`` where ``model`` was the quick start's model,
+    a command train refuses as printed.
+
+    Examples
+    --------
+    >>> print(next_after_field(Path("f"), ["f275w", "f336w", "f438w", "f555w", "f814w"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    next: find the candidates with 'starclass detect f -o candidates.ecsv'; truth.ecsv holds the classes to train on
+    ('starclass train --task legus4-compact -m f -c f/truth.ecsv -o model')
+    """
+    from starclass.cli.next_steps import free_name
+
+    detect = shown_command(f"starclass detect {shell_word(outdir)} -o {shell_word(free_name('candidates', '.ecsv'))}")
+    train = shown_command(f"starclass train --task {_quick_task(bands)} -m {shell_word(outdir)} -c "
+                          f"{shell_word(outdir / 'truth.ecsv')} -o {shell_word(free_name('model'))}")
+    return f"next: find the candidates with {detect}; truth.ecsv holds the classes to train on ({train})"
 
 
 def _how_many(n: int | None, size: int | None) -> str:
@@ -320,9 +340,11 @@ def cutouts_next_line(preset: str, labels: str | Path) -> str:
     >>> print(cutouts_next_line("pandas-cutouts", "m31/labels.csv"))  # doctest: +NORMALIZE_WHITESPACE
     next: train on them with 'starclass train --task m31-real --stamps m31/labels.csv -o model'
     """
-    task = cutouts_task(preset)
+    from starclass.cli.next_steps import free_name
+
+    task, model = cutouts_task(preset), shell_word(free_name("model"))
     return (f"next: train on them with "
-            f"{shown_command(f'starclass train --task {task} --stamps {shell_word(labels)} -o model')}")
+            f"{shown_command(f'starclass train --task {task} --stamps {shell_word(labels)} -o {model}')}")
 
 
 def _first_step(cfg, fields: int | None = None) -> str:
@@ -363,10 +385,13 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
          "-o OUT)")
     # the plan asked for a MODEL and nothing said where one comes from (found walking docs/survey.md): the
     # fields carry their truth, so one of them trains it
+    from starclass.cli.next_steps import free_name
+
     first = outdir / next(iter(written))
+    model, run = shell_word(free_name("model")), shell_word(free_name("run"))  # as printed, not refused as existing
     train = shown_command(f"starclass train --task {_quick_task(cfg.bands)} -m {shell_word(first)} "
-                          f"-c {shell_word(first / 'truth.ecsv')} -o model")
-    survey = shown_command(f"starclass survey {shell_word(outdir / PLAN_NAME)} --model model -o run")
+                          f"-c {shell_word(first / 'truth.ecsv')} -o {model}")
+    survey = shown_command(f"starclass survey {shell_word(outdir / PLAN_NAME)} --model {model} -o {run}")
     echo(f"next: train a model on one field with {train}, then survey them all with {survey}")
 
 
@@ -422,8 +447,11 @@ def next_after_seed_preset(preset: str, labels: Path, size: int | None) -> str:
     stamp = int(get_preset(task).stamp_size)
     # cutouts enlarged to the task's stamps gain nothing and cost the factor squared (train says so too)
     keep = f" --stamp-size {size}" if size is not None and stamp / size >= ENLARGED_FROM else ""
-    train = shown_command(f"starclass train --task {task} --stamps {shell_word(labels)}{keep} -o MODEL")
-    classify = shown_command("starclass classify --stamps OTHER/labels.csv --model MODEL -o classified.csv")
+    from starclass.cli.next_steps import free_name
+
+    model, out = shell_word(free_name("MODEL")), shell_word(free_name("classified", ".csv"))
+    train = shown_command(f"starclass train --task {task} --stamps {shell_word(labels)}{keep} -o {model}")
+    classify = shown_command(f"starclass classify --stamps OTHER/labels.csv --model {model} -o {out}")
     return (f"next: train on it with {train} (the paper's network: --task {paper}), then classify a folder "
             f"simulated with another --seed with {classify}")
 

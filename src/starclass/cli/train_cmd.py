@@ -2210,7 +2210,7 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
     # a model path with a space is quoted inside the command, which is then shown in double quotes: printed
     # in single quotes as before, 'starclass info 'my model'' did not copy as one command
     model = shell_word(output)
-    from starclass.cli.next_steps import OTHER_DIR, other_field_words
+    from starclass.cli.next_steps import OTHER_DIR, classified_name, other_field_words
     from starclass.cli.suggest_cmd import data_dir_of
 
     # the folder trained on where there is one (the user gave it); several fields or a store: a placeholder
@@ -2230,7 +2230,7 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
         return (f"next: {first}classify cutouts with {classify_cutouts_command(output, seen='trained')}; {info} "
                 "describes the model")
     if stores:
-        classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o classified.ecsv")
+        classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o {classified_name()}")
         # cutouts --task takes a model folder: its task's bands, stamp size, scales and normalisation
         # from another field than the stores were cut from (scored there: in-sample); that one, where their record
         # names it (stores_mosaics), is named as the field not to give
@@ -2238,7 +2238,7 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
         return (f"next: {first}classify a stamp store with {classify} (STORE.h5: one cut for the model's task, {cut}; "
                 f"{other_field_words(None if folder is None else data, 'trained')}); {info} describes the model")
     # another field than the one trained on: classified there, the scores are in-sample (next_steps.OTHER_DIR)
-    classify = shown_command(f"starclass classify {OTHER_DIR} -c CANDIDATES --model {model} -o classified.ecsv")
+    classify = shown_command(f"starclass classify {OTHER_DIR} -c CANDIDATES --model {model} -o {classified_name()}")
     other = other_field_words(None if folder is None else data, "trained")
     return f"next: {first}classify candidates with {classify} ({other}); {info} describes the model"
 
@@ -2274,7 +2274,9 @@ def classify_cutouts_command(model: str | os.PathLike, also: str = "", seen: str
     'starclass classify --stamps LIST --model m -o classified.ecsv' (LIST: a folder or CSV of cutouts, labelled or not;
     --tta uses the fit under TTA)
     """
-    command = shown_command(f"starclass classify --stamps LIST --model {shell_word(model)} -o classified.ecsv")
+    from starclass.cli.next_steps import classified_name
+
+    command = shown_command(f"starclass classify --stamps LIST --model {shell_word(model)} -o {classified_name()}")
     # the cutouts just trained or calibrated on score in-sample there: other ones, as the mosaics' OTHER_DIR
     other = "" if not seen else f" it was not {seen if seen == 'trained' else f'{seen} or trained'} on"
     return f"{command} (LIST: a folder or CSV of cutouts{other}, labelled or not{f'; {also}' if also else ''})"
