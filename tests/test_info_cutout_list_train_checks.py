@@ -55,3 +55,19 @@ def test_info_task_names_unknown_labels_as_labels(tmp_path):
     # star is no class of the task: B's two labels (and D's, said in the same line) are labels, not classes
     assert "cutouts of one object carry different labels (object_id 'B': 'star'" in said, said
     assert "object_id 'D': 'galaxy'" in said and "labels of different classes" not in said, said
+
+
+def test_two_label_warning_words_an_unknown_label_as_a_label():
+    import warnings
+
+    from starclass.io.cutout_folders import _warn_mixed_labels
+
+    def said(labels):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            _warn_mixed_labels(np.array(labels), np.array(["B", "B"]), ["a.png", "b.png"], lambda i, f: f,
+                               "object_id", {"cluster": 1, "galaxy": 2})
+        return " ".join(str(w.message) for w in seen)
+
+    assert said(["galaxy", "star"]).startswith("cutouts of one object carry different labels (object_id 'B'")
+    assert said(["galaxy", "cluster"]).startswith("cutouts of one object carry labels of different classes")
