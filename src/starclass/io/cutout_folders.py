@@ -3153,60 +3153,19 @@ def _check_group_name(value: object, src: Path) -> None:
                                                        if number else ""))
 
 
-def _list_place(cs: CutoutSet, j: int) -> str:
-    """Row ``j`` of one list as :func:`concat_cutout_sets` names it: its row and line, the list, its file."""
-    if cs.lines is None and Path(cs.source).is_dir():
-        return f"file {cs.files[j]!r} of {cs.source}"  # a folder of label folders has no rows
-    return f"{_row_line(j, cs.lines)} of {cs.source}, file {cs.files[j]!r}"
-
-
-def _warn_copies_across_lists(sets: list[CutoutSet]) -> None:
-    """Warn, naming both rows, of one image under two paths in two of ``sets`` (by its fingerprint).
-
-    A training cutout copied to another folder (a round's export beside the first list, a PNG saved again as
-    FITS or flipped) passed the check of one path listed twice, and was trained on twice, with two labels perhaps.
-    The fingerprints are the in-sample check's (:func:`starclass.learn.provenance.row_fingerprints`: blind to
-    the format, a scale and offset, flips and rotations); blank cutouts, alike by nature, are left out.
+def list_place(cs: CutoutSet, j: int) -> str:
+    """Row ``j`` of one list as :func:`concat_cutout_sets` names it: its row and line, the list, its file.
 
     Examples
     --------
-    >>> import warnings
-    >>> x = np.random.default_rng(0).random((2, 1, 32, 32)).astype(np.float32)
-    >>> a = CutoutSet(images=x, table=Table(), files=["a.png", "b.png"], labels=np.array(["cluster", "galaxy"]),
-    ...               groups=np.array(["o1", "o2"]), source=Path("start.csv"))
-    >>> b = CutoutSet(images=x[1:, :, ::-1] * 255, table=Table(), files=["copy.fits"], labels=np.array(["cluster"]),
-    ...               groups=np.array(["o9"]), source=Path("round1.csv"))
-    >>> with warnings.catch_warnings(record=True) as seen:
-    ...     warnings.simplefilter("always")
-    ...     _warn_copies_across_lists([a, b])
-    >>> said = str(seen[0].message)
-    >>> said.startswith("--stamps start.csv and round1.csv hold one image under two paths: row 2")
-    True
-    >>> "'copy.fits'" in said
-    True
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=Table(), files=["a.png"],
+    ...                labels=np.array(["cluster"]), groups=np.array(["o1"]), source=Path("start.csv"))
+    >>> list_place(cs, 0)
+    "row 1 (line 2 of the file) of start.csv, file 'a.png'"
     """
-    from starclass.learn.provenance import row_fingerprints
-
-    seen: dict[int, tuple[int, int]] = {}  # fingerprint -> (list, row) where first met
-    pairs: list[str] = []
-    for k, cs in enumerate(sets):
-        flat = np.asarray(cs.images, dtype=np.float64).reshape(len(cs), -1)
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN cutout: blank, left out below
-            spread = np.nanmax(flat, axis=1) - np.nanmin(flat, axis=1) if flat.size else np.zeros(0)
-        live = np.flatnonzero(np.isfinite(spread) & (spread > 0))
-        for j, fp in zip(live.tolist(), row_fingerprints(cs.images, live).tolist()):
-            if fp in seen and seen[fp][0] != k:
-                i_list, i = seen[fp]
-                pairs.append(f"{_list_place(sets[i_list], i)} and {_list_place(cs, j)}")
-            seen.setdefault(fp, (k, j))
-    if pairs:
-        lists = " and ".join(dict.fromkeys(str(sets[k].source) for k in range(len(sets))))
-        more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
-        warnings.warn(f"--stamps {lists} hold one image under two paths: " + "; ".join(pairs[:5]) + more
-                      + " (the same pixels by their fingerprints, which a format, a scale, a flip or a rotation "
-                      "leave alone): such a cutout is trained on twice, with two labels perhaps; give each labelled "
-                      "cutout in one list", UserWarning, stacklevel=3)
+    if cs.lines is None and Path(cs.source).is_dir():
+        return f"file {cs.files[j]!r} of {cs.source}"  # a folder of label folders has no rows
+    return f"{_row_line(j, cs.lines)} of {cs.source}, file {cs.files[j]!r}"
 
 
 def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
@@ -3277,11 +3236,10 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
                 before, i = where[f]
                 same = "" if before.files[i] == cs.files[j] else f" (both {f})"
                 raise StarclassError(f"--stamps {before.source} and {cs.source} both list one cutout: "
-                                     f"{_list_place(before, i)} and {_list_place(cs, j)}{same}; a cutout would be "
+                                     f"{list_place(before, i)} and {list_place(cs, j)}{same}; a cutout would be "
                                      "trained on twice (with two labels, perhaps): give each labelled cutout in "
                                      "one list")
             where[f] = (cs, j)
-    _warn_copies_across_lists(sets)
     common = [c for c in first.table.colnames if all(c in cs.table.colnames for cs in sets)]
     parts = [cs.table[common] for cs in sets]
     try:
