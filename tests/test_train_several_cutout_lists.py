@@ -131,3 +131,28 @@ def test_a_cutout_in_two_lists_is_named_by_its_row_in_each(tmp_path):
             f"(line 2 of the file) of {tmp_path / 'round1' / 'labels.csv'}, file '../pool/img/p0.png' (both "
             f"{(tmp_path / 'pool' / 'img' / 'p0.png').resolve()})") in flat, text
     assert not (tmp_path / "m").exists()
+
+
+def test_a_copy_of_a_cutout_under_another_path_in_a_second_list_is_warned_of(tmp_path):
+    """A training cutout copied into the round's folder (flipped, as FITS) passed the one-path check and was
+    trained on twice without a word; its fingerprint (learn/provenance.py row_fingerprints) names both rows."""
+    from astropy.io import fits
+
+    (tmp_path / "t.yaml").write_text("extends: m31-real\nname: t16\nstamp_size: 16\nrecipe: {epochs: 1}\n")
+    rows = _cutouts(tmp_path / "pool", [(f"p{i}", ("cluster", "galaxy")[i % 2]) for i in range(4)], 0)
+    (tmp_path / "pool" / "labels.csv").write_text(
+        "file,label,object_id\n" + "".join(f"{f},{lab},{o}\n" for f, lab, o in rows))
+    new = _cutouts(tmp_path / "round1", [("n0", "cluster"), ("n1", "galaxy")], 7)
+    copied = np.asarray(Image.open(tmp_path / "pool" / "img" / "p1.png"), dtype=np.float32)[::-1]
+    fits.writeto(tmp_path / "round1" / "img" / "copy.fits", copied)
+    (tmp_path / "round1" / "labels.csv").write_text(
+        "file,label,object_id\n" + "".join(f"{f},{lab},{o}\n" for f, lab, o in new) + "img/copy.fits,cluster,x1\n")
+    res, text = _run(["train", "--task", tmp_path / "t.yaml", "--stamps", tmp_path / "pool" / "labels.csv",
+                      "--stamps", tmp_path / "round1" / "labels.csv", *BASE, "-o", tmp_path / "m"])
+    flat = " ".join(text.split())
+    assert res.exit_code == 0 and "Traceback" not in text, text
+    assert (f"hold one image under two paths: row 2 (line 3 of the file) of {tmp_path / 'pool' / 'labels.csv'}, "
+            f"file 'img/p1.png' and row 3 (line 4 of the file) of {tmp_path / 'round1' / 'labels.csv'}, file "
+            "'img/copy.fits'") in flat, text
+    # the other rows are distinct cutouts: named in no pair
+    assert "'img/p0.png'" not in flat and "'img/n0.png'" not in flat, text

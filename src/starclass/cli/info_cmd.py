@@ -1533,7 +1533,7 @@ def _label_names(cs) -> dict[str, str]:
     return {}
 
 
-def cutout_summary(path: Path, *, file_column: str = "file") -> str:
+def cutout_summary(path: Path, *, file_column: str = "file", task: TaskConfig | None = None) -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
     What ``train``/``classify --stamps`` will read, checked the same way (a bad file is an
@@ -1547,6 +1547,16 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
         The cutout CSV, or a folder (its ``labels.csv``, else its label folders or images).
     file_column : str
         The CSV's column of image files (``info --file-column``).
+    task : TaskConfig, optional
+        ``info --task``: its group column and ``label_map`` read the list as ``train`` would, and the labels
+        it does not know are warned of. Without it, objects are read from ``object_id`` (m31-real's column)
+        where the list has one.
+
+    Warns
+    -----
+    UserWarning
+        What ``train`` would refuse or warn of, by the reader's own checks: an object split across the list's
+        folds, an object whose cutouts carry two labels, a label ``task`` does not know.
 
     Returns
     -------
@@ -1594,12 +1604,31 @@ def cutout_summary(path: Path, *, file_column: str = "file") -> str:
 
         # info has no --progress: a bar at a terminal, timed lines into a log file (a large folder read silently)
         with progress_lines(None, LOGGER):
+            from starclass.io.cutout_folders import stored_group_column
+
+            # the objects as train reads them (its task's column; m31-real's object_id without one), so that
+            # the reader's own checks say what train would refuse (an object split across the folds) or warn of
+            # (one object's cutouts with two labels), as warnings: info describes, train decides
+            grouped = stored_group_column(task.group_column) if task is not None else "object_id"
             cs = read_cutout_folder(path, require_group=False, require_labels=False, resample=keep,
-                                    progress=bars_or_lines(None), file_column=file_column)
+                                    progress=bars_or_lines(None), file_column=file_column, group_column=grouped,
+                                    label_map=task.label_map if task is not None else None,
+                                    split_folds_refused=False)
     said = f"{cs.source}: " + mixed_sizes_note(cs.native_sizes, int(cs.images.shape[-1])) if cs.native_sizes else None
     for w in caught:
         if str(w.message) != said:  # the sizes are the summary's own line, not "resampled to 48 px"
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if task is not None and cs.labels is not None:
+        from starclass.io.cutout_folders import label_classes
+
+        try:
+            # the reader's label check, as classify runs it (a warning, rows kept), in train's words
+            label_classes(cs, task.label_map, allow_empty=True, allow_unknown=True, config=task,
+                          unknown_use=(f"train refuses labels task {task.name!r} does not know, and classify and "
+                                       "evaluate leave their rows out of every score (class_ref 0)",
+                                       "map them in a task file (label_map) given to train --task"))
+        except StarclassError as exc:  # labels of words for a task of class numbers: what train would refuse
+            warnings.warn(f"{exc} (train refuses them)", UserWarning, stacklevel=2)
     kind = (_list_kind(cs.source) if cs.source.is_file() else "one sub-folder per label" if cs.labels is not None
             else "images without labels")
     c, h, w = cs.images.shape[1:]
@@ -1934,7 +1963,9 @@ def info(
     file_column: str | None = FILE_COLUMN_OPTION,
     task: str = typer.Option(None, "--task", help="One catalogue: the task preset, task file or trained model folder "
                                                   "whose classes to read and count it for (a CSV keeps no task: "
-                                                  "classes beyond 1-4 are otherwise counted by number)."),
+                                                  "classes beyond 1-4 are otherwise counted by number); a cutout "
+                                                  "list: the task train would read it with (its label_map and "
+                                                  "group column), its unknown labels warned of."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
     catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS
@@ -2006,12 +2037,12 @@ def info(
                              f"a folder's labels.csv); {', '.join(map(str, paths))} is none")
     from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 
-    def refuse_ds9(kind: str, *, folder: bool = False, mosaics: bool = False) -> None:
+    def refuse_ds9(kind: str, *, folder: bool = False, mosaics: bool = False, takes_task: bool = False) -> None:
         # --ds9 was ignored without a word (exit 0, no file) on anything but a catalogue: a cutout folder,
         # a folder of catalogues, a model, mosaics; said before any summary is printed
         if ds9 is not None:
             raise StarclassError(f"--ds9 writes the regions of one catalogue with positions; {kind}")
-        refuse_catalogue_options(kind, folder=folder)
+        refuse_catalogue_options(kind, folder=folder, takes_task=takes_task)
         if not mosaics:
             refuse_magsys(kind)
 
@@ -2021,14 +2052,14 @@ def info(
         if magsys is not None:
             raise StarclassError(f"--magsys is the magnitude system of FITS mosaics' zeropoints; {kind}")
 
-    def refuse_catalogue_options(kind: str, *, folder: bool = False) -> None:
+    def refuse_catalogue_options(kind: str, *, folder: bool = False, takes_task: bool = False) -> None:
         # the options that say how one catalogue is read were ignored without a word (exit 0) where none is read:
         # 'info pandas-m31 --bands ...' (a cutout folder), 'info legus --format phangs' (each file of a folder is
         # read as its own format); --map is applied to a folder's catalogues (summarise_dir), so not refused there
         one = None if one_based is None else ("--one-based" if one_based else "--zero-based")
         given = [o for o, on in (("--format", fmt is not None), ("--bands", bool(band_list)),
                                  ("--map", bool(cmap) and not folder), (one, one is not None),
-                                 ("--task", cfg is not None)) if on]
+                                 ("--task", cfg is not None and not takes_task)) if on]
         if not given:
             return
         names = " and ".join([", ".join(given[:-1]), given[-1]] if len(given) > 1 else given)
@@ -2114,10 +2145,11 @@ def info(
             _cutout_csv(paths[0], file_column) is not None or _is_imagefolder(paths[0])
             or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
         # a labels.csv given itself is its folder's list: 'is a cutout folder' of a CSV file read oddly
+        # --task reads the list as train would with it (its objects and label_map): what train would refuse is said
         refuse_ds9(f"{paths[0]} is {'a list of cutouts' if paths[0].is_file() else 'a cutout folder'} "
-                   "(images, no positions)")
+                   "(images, no positions)", takes_task=True)
         try:
-            summary = cutout_summary(paths[0], file_column=file_column or "file")
+            summary = cutout_summary(paths[0], file_column=file_column or "file", task=cfg)
         except StarclassError as exc:
             if (cut := _cutout_output(paths[0])) is None:
                 raise

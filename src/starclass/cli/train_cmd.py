@@ -1782,6 +1782,10 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
             if part.labels is not None and (said := tied_labels_note(part.table, part.source, several_lists=True)):
                 warnings.warn(said, UserWarning, stacklevel=2)
         cutouts = concat_cutout_sets(parts)
+        from starclass.learn.provenance import warn_copies_across_lists
+
+        # one path in two lists is refused above; a copy under another path (saved as FITS, flipped) is said
+        warn_copies_across_lists(parts)
     else:
         cutouts = read(source)
     if cutouts.labels is None and cutouts.source.is_dir():

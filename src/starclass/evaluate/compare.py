@@ -3173,11 +3173,13 @@ HUMAN_MEAN_IS_NO_CLASS = (f"{CLASS_HUMAN_MEAN} is the mean of the people's class
 def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -> Table:
     """A copy of ``t`` whose ``class_ref`` holds the classes of its label strings (task's ``label_map``).
 
+    A label the task does not know is class 0 (left out of every score), with a warning naming it and its rows.
+
     Raises
     ------
     StarclassError
-        No such column, a label the task does not know (naming the row and the value), or a LEGUS file's
-        ``class_human_mean`` (the people's mean class, never one: 2.0 may be the mean of a 1 and a 3).
+        No such column, or a LEGUS file's ``class_human_mean`` (the people's mean class, never one: 2.0 may be
+        the mean of a 1 and a 3).
 
     Examples
     --------
@@ -3201,7 +3203,10 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
     if CLASS_REF in out.colnames:
         out.remove_column(CLASS_REF)  # the labels are the reference asked for
     try:
-        out[CLASS_REF] = task.label_classes(t[label_column], what=f"{name} column {label_column!r}")
+        # a label the task does not know: left out with a warning, as classify --stamps, which wrote the file,
+        # left it out of its accuracy (refused here, that output could not be scored at all)
+        out[CLASS_REF] = task.label_classes(t[label_column], what=f"{name} column {label_column!r}",
+                                            allow_unknown=True)
     except StarclassError:
         several = _recorded_models(t) if not task.label_map else []
         if len(several) > 1:

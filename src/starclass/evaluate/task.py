@@ -360,7 +360,8 @@ class EvalTask:
             out[labels == src] = dst
         return out
 
-    def label_classes(self, values: Sequence[str] | np.ndarray, *, what: str = "label column") -> np.ndarray:
+    def label_classes(self, values: Sequence[str] | np.ndarray, *, what: str = "label column",
+                      allow_unknown: bool = False) -> np.ndarray:
         """Label strings -> reference classes through ``label_map``, as training maps them.
 
         The result is in the reference scheme, so it still goes through
@@ -377,6 +378,10 @@ class EvalTask:
             --stamps`` classifies a folder labelled in part and writes such rows).
         what
             Names the column in messages (e.g. ``"out.csv column 'label'"``).
+        allow_unknown
+            A label the map does not know is class 0 too, left out of the scores with a warning naming each such
+            label and its rows (``evaluate --label-column``, as ``classify --stamps`` leaves it out of its
+            accuracy); False refuses it.
 
         Returns
         -------
@@ -386,14 +391,18 @@ class EvalTask:
         Raises
         ------
         StarclassError
-            A label the map does not know (or a non-integer label without a map), naming the
-            row (1 = first data row) and the value.
+            A label the map does not know (unless ``allow_unknown``), or a non-integer label without a map,
+            naming the row (1 = first data row) and the value.
 
         Examples
         --------
         >>> t = EvalTask.from_classes((1, 2), label_map={"cluster": 1, "extended_cluster": 1, "galaxy": 2})
         >>> t.label_classes(["galaxy", "extended_cluster", "cluster"]).tolist()
         [2, 1, 1]
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True):
+        ...     t.label_classes(["galaxy", "star"], allow_unknown=True).tolist()
+        [2, 0]
         """
         vals = np.ma.asarray(values)
         mask = np.ma.getmaskarray(vals)
@@ -470,12 +479,19 @@ class EvalTask:
             from starclass.io.cutout_folders import unknown_labels_note
             from starclass.learn.config import list_presets
 
+            note = unknown_labels_note(unknown, self.label_map,
+                                       preset=self.name if self.name in list_presets() else None,
+                                       classes=self.label_targets())
+            if allow_unknown:
+                # classify --stamps keeps such a row (class_ref 0, left out of its accuracy) and said evaluate
+                # would leave it out too, but evaluate --label-column on that output refused it (exit 2)
+                warnings.warn(f"{what}: rows with a label task {self.name or '(unnamed)'!r} does not know are left "
+                              f"out of every score, as classify --stamps leaves them out of its accuracy{note}",
+                              stacklevel=2)
+                return out
             lab, rows = next(iter(unknown.items()))
             raise StarclassError(f"{what}: row {rows[0]} has label {lab!r}, which task {self.name!r} does not "
-                                 f"know (its label_map: {sorted(self.label_map)})"
-                                 + unknown_labels_note(unknown, self.label_map,
-                                                       preset=self.name if self.name in list_presets() else None,
-                                                       classes=self.label_targets()))
+                                 f"know (its label_map: {sorted(self.label_map)})" + note)
         return out
 
     def label_targets(self) -> dict[int, str]:

@@ -3153,8 +3153,16 @@ def _check_group_name(value: object, src: Path) -> None:
                                                        if number else ""))
 
 
-def _list_place(cs: CutoutSet, j: int) -> str:
-    """Row ``j`` of one list as :func:`concat_cutout_sets` names it: its row and line, the list, its file."""
+def list_place(cs: CutoutSet, j: int) -> str:
+    """Row ``j`` of one list as :func:`concat_cutout_sets` names it: its row and line, the list, its file.
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=Table(), files=["a.png"],
+    ...                labels=np.array(["cluster"]), groups=np.array(["o1"]), source=Path("start.csv"))
+    >>> list_place(cs, 0)
+    "row 1 (line 2 of the file) of start.csv, file 'a.png'"
+    """
     if cs.lines is None and Path(cs.source).is_dir():
         return f"file {cs.files[j]!r} of {cs.source}"  # a folder of label folders has no rows
     return f"{_row_line(j, cs.lines)} of {cs.source}, file {cs.files[j]!r}"
@@ -3228,7 +3236,7 @@ def concat_cutout_sets(sets: list[CutoutSet]) -> CutoutSet:
                 before, i = where[f]
                 same = "" if before.files[i] == cs.files[j] else f" (both {f})"
                 raise StarclassError(f"--stamps {before.source} and {cs.source} both list one cutout: "
-                                     f"{_list_place(before, i)} and {_list_place(cs, j)}{same}; a cutout would be "
+                                     f"{list_place(before, i)} and {list_place(cs, j)}{same}; a cutout would be "
                                      "trained on twice (with two labels, perhaps): give each labelled cutout in "
                                      "one list")
             where[f] = (cs, j)
@@ -3287,6 +3295,7 @@ def read_cutout_folder(
     label_map: dict[str, int] | None = None,
     progress: bool | None = False,
     file_column: str = "file",
+    split_folds_refused: bool = True,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -3311,6 +3320,9 @@ def read_cutout_folder(
         the CSV lacks, where it has a single ``file_<band>`` column, reads that column.
     fold_column : str
         Column with ready-made folds, checked for groups split across folds when present.
+    split_folds_refused : bool
+        A group split across the folds is an error (True: train); False warns of every one instead
+        (``info``, which says what train would refuse).
     require_labels : bool
         Whether an empty label cell is an error (True: training and calibration need every
         label) or an unlabelled row, kept as ``""`` (False: classification of a folder
@@ -3681,7 +3693,7 @@ def read_cutout_folder(
         if comma and table[fold_column].dtype.kind == "f":
             # a ';' CSV's float column of folds (1,0, 2,0): "fold '1,0' is not an integer", as a label was refused
             rows = [{**row, fold_column: (row[fold_column] or "").replace(",", ".")} for row in rows]
-        folds = _parse_folds(rows, fold_column, groups, files, where)
+        folds = _parse_folds(rows, fold_column, groups, files, where, refuse=split_folds_refused)
     if labels is not None and group_column is not None:
         _warn_mixed_labels(labels, groups, files, where, group_column, label_map)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
@@ -4371,19 +4383,23 @@ def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str],
 
     first: dict[str, int] = {}
     mixed: list[str] = []
+    unknown = False  # a label the map does not know among them: it has no class (yet)
     labs = [str(v) for v in labels.tolist()]
     for i, g in enumerate(str(v) for v in groups.tolist()):
         j = first.setdefault(g, i)
         if not same_class(labs[j], labs[i]) and len(mixed) < 5:
             mixed.append(f"{column} {g!r}: {labs[i]!r} at {where(i, files[i])}, {labs[j]!r} at row {j + 1}")
+            unknown = unknown or class_of(labs[i]) is None or class_of(labs[j]) is None
     if mixed:
-        what = "labels of different classes" if keyed else "different labels"
+        # 'star' beside 'galaxy' under m31-real was "labels of different classes": star is no class of the task
+        what = "labels of different classes" if keyed and not unknown else "different labels"
         warnings.warn(f"cutouts of one object carry {what} (" + "; ".join(mixed) + ")", stacklevel=3)
 
 
-def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where) -> np.ndarray:
+def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where, *, refuse: bool = True) -> np.ndarray:
     folds = np.empty(len(rows), dtype=np.int64)
     first: dict[str, tuple[int, int]] = {}
+    split: list[str] = []
     for i, row in enumerate(rows):
         cell = str(row[column]).strip()
         try:
@@ -4396,10 +4412,17 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
             raise StarclassError(f"{where(i, files[i])}: fold {row[column]!r} is not an integer") from None
         g = str(groups[i])
         if g in first and first[g][1] != folds[i]:
-            raise StarclassError(
-                f"{where(i, files[i])}: group {g!r} is split across folds {first[g][1]} (row "
-                f"{first[g][0] + 1}) and {folds[i]}: one object must stay in one fold")
+            said = (f"{where(i, files[i])}: group {g!r} is split across folds {first[g][1]} (row "
+                    f"{first[g][0] + 1}) and {folds[i]}")
+            if refuse:
+                raise StarclassError(f"{said}: one object must stay in one fold")
+            split.append(said)
         first.setdefault(g, (i, int(folds[i])))
+    if split:
+        # info: the same check as train's, said of every split group where train stops at the first
+        more = f" and {len(split) - 5} more" if len(split) > 5 else ""
+        warnings.warn("; ".join(split[:5]) + f"{more}: train refuses a group split across the folds of column "
+                      f"{column!r} (one object must stay in one fold)", UserWarning, stacklevel=3)
     return folds
 
 

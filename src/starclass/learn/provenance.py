@@ -31,17 +31,21 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from starclass.errors import model_word
 
+if TYPE_CHECKING:
+    from starclass.io.cutout_folders import CutoutSet
+
 __all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "ROW_FINGERPRINT", "row_fingerprints", "recorded_fingerprints",
            "training_input_rows", "training_record", "recorded_digests", "starting_rows", "starting_trained",
            "the_starting_model", "overlap", "training_rows_in", "in_sample_words", "FILES_KEY", "FILE_DIGEST",
            "file_digests", "files_record", "recorded_files",
-           "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
+           "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch",
+           "warn_copies_across_lists"]
 
 #: The manifest key of the record.
 MANIFEST_KEY = "training_rows"
@@ -800,3 +804,60 @@ def library_versions(names: tuple[str, ...] = VERSIONED) -> dict[str, str | None
         except PackageNotFoundError:
             out[name] = None
     return out
+
+
+def warn_copies_across_lists(sets: list[CutoutSet]) -> None:
+    """Warn, naming both rows, of one image under two paths in two of ``sets`` (by its fingerprint).
+
+    ``train --stamps A.csv --stamps B.csv`` calls it on the lists it joins
+    (:func:`starclass.io.cutout_folders.concat_cutout_sets` refuses one path in two lists).
+
+    A training cutout copied to another folder (a round's export beside the first list, a PNG saved again as
+    FITS or flipped) passed the check of one path listed twice, and was trained on twice, with two labels perhaps.
+    The fingerprints are the in-sample check's (:func:`starclass.learn.provenance.row_fingerprints`: blind to
+    the format, a scale and offset, flips and rotations); blank cutouts, alike by nature, are left out.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> from starclass.io.cutout_folders import CutoutSet
+    >>> x = np.random.default_rng(0).random((2, 1, 32, 32)).astype(np.float32)
+    >>> a = CutoutSet(images=x, table=Table(), files=["a.png", "b.png"], labels=np.array(["cluster", "galaxy"]),
+    ...               groups=np.array(["o1", "o2"]), source=Path("start.csv"))
+    >>> b = CutoutSet(images=x[1:, :, ::-1] * 255, table=Table(), files=["copy.fits"], labels=np.array(["cluster"]),
+    ...               groups=np.array(["o9"]), source=Path("round1.csv"))
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     warn_copies_across_lists([a, b])
+    >>> said = str(seen[0].message)
+    >>> said.startswith("--stamps start.csv and round1.csv hold one image under two paths: row 2")
+    True
+    >>> "'copy.fits'" in said
+    True
+    """
+    import warnings
+
+    from starclass.io.cutout_folders import list_place
+
+    seen: dict[int, tuple[int, int]] = {}  # fingerprint -> (list, row) where first met
+    pairs: list[str] = []
+    for k, cs in enumerate(sets):
+        flat = np.asarray(cs.images, dtype=np.float64).reshape(len(cs), -1)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN cutout: blank, left out below
+            spread = np.nanmax(flat, axis=1) - np.nanmin(flat, axis=1) if flat.size else np.zeros(0)
+        live = np.flatnonzero(np.isfinite(spread) & (spread > 0))
+        for j, fp in zip(live.tolist(), row_fingerprints(cs.images, live).tolist()):
+            if fp in seen and seen[fp][0] != k:
+                i_list, i = seen[fp]
+                pairs.append(f"{list_place(sets[i_list], i)} and {list_place(cs, j)}")
+            seen.setdefault(fp, (k, j))
+    if pairs:
+        lists = " and ".join(dict.fromkeys(str(sets[k].source) for k in range(len(sets))))
+        more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+        warnings.warn(f"--stamps {lists} hold one image under two paths: " + "; ".join(pairs[:5]) + more
+                      + " (the same pixels by their fingerprints, which a format, a scale, a flip or a rotation "
+                      "leave alone): such a cutout is trained on twice, with two labels perhaps; give each labelled "
+                      "cutout in one list", UserWarning, stacklevel=2)

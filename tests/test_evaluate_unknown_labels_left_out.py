@@ -1,0 +1,65 @@
+"""``evaluate --label-column`` on ``classify --stamps`` output whose folder holds a label the task does not know.
+
+Before: classify kept such a row (class_ref 0, left out of its accuracy, its warning saying evaluate would leave it
+out too), but ``evaluate OUT.csv --label-column label`` refused the file (exit 2: "row 3 has label 'star', which
+task 'm31-real' does not know"). Now evaluate leaves those rows out of every figure, saying which label and rows,
+and every figure is scikit-learn's on the kept rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from sklearn.metrics import accuracy_score, average_precision_score, precision_score, recall_score, roc_auc_score
+from typer.testing import CliRunner
+
+from conftest import point_source, write_untrained_model  # tests/ is on sys.path under pytest
+from starclass.cli import app
+
+runner = CliRunner()
+LABELS = ["cluster", "galaxy", "star", "cluster", "galaxy", "star", "extended_cluster", "galaxy", "cluster", "galaxy",
+          "galaxy", "cluster"]
+
+
+def test_evaluate_leaves_out_the_rows_classify_left_out(tmp_path):
+    from starclass.learn.config import get_preset
+
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16, scales=[1.0]))
+    root = tmp_path / "cut"
+    root.mkdir()
+    lines = ["file,label,object_id"]
+    for i, label in enumerate(LABELS):
+        np.save(root / f"c{i}.npy", point_source(i, 16, sky=float(i % 3)))
+        lines.append(f"c{i}.npy,{label},obj{i}")
+    (root / "labels.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.csv"
+    r = runner.invoke(app, ["classify", "--stamps", str(root / "labels.csv"), "--model", str(model), "-o", str(out),
+                            "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "(2 with a label the task does not know left out)" in " ".join(r.output.split()), r.output
+    ev = tmp_path / "ev"
+    r = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "-o", str(ev), "--bootstrap", "20"])
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "Traceback" not in r.output
+    assert ("column 'label': rows with a label task 'm31-real' does not know are left out of every score" in said
+            and "'star' (2 rows: 3, 6)" in said), said
+    t = Table.read(out)
+    keep = np.array([lab != "star" for lab in t["label"]])
+    y = np.where(np.isin(np.asarray(t["label"])[keep], ["cluster", "extended_cluster"]), 1, 2)
+    pred = np.asarray(t["class_pred"])[keep]
+    p1 = np.asarray(t["prob_1"])[keep]
+    summary = Table.read(ev / "tables" / "summary_out_class_ref.ecsv")
+    assert summary["n"][0] == keep.sum() == 10
+    assert summary["accuracy"][0] == pytest.approx(accuracy_score(y, pred))
+    auc = Table.read(ev / "tables" / "auc_2class_out_class_ref.ecsv")
+    row = auc[np.asarray(auc["class"]).astype(str) == "1"][0]
+    assert row["n_pos"] == 5 and row["n_neg"] == 5
+    assert row["roc_auc"] == pytest.approx(roc_auc_score(y == 1, p1))
+    assert row["average_precision"] == pytest.approx(average_precision_score(y == 1, p1))
+    per = Table.read(ev / "tables" / "per_class_out_class_ref.ecsv")
+    one = per[np.asarray(per["class"]).astype(str) == "1"][0]
+    assert one["n_ref"] == 5
+    assert one["precision"] == pytest.approx(precision_score(y, pred, pos_label=1, zero_division=np.nan))
+    assert one["recall"] == pytest.approx(recall_score(y, pred, pos_label=1))
