@@ -126,3 +126,33 @@ def test_real_flags_are_refused_naming_what_they_are(tmp_path, field, column):
     res, out, where = _scored(tabs[0], tmp_path, "--pred-column", column)
     assert res.exit_code == 2 and not where.exists(), res.output
     assert f"{column} is " in out and ("0/1 flag" in out or "0/1 in place of the people's class mean" in out), out
+
+
+FLAG_WORDS = "read as class_ref because the column map names it, is the LEGUS README's 0/1 flag of 36-column files"
+
+
+def test_the_readmes_flag_mapped_as_the_class_is_read_with_a_warning(tmp_path):
+    # `info NGC3738.tab --map class_ref=36` counted the README's 0/1 flag as 18 sources of class 1 without a word
+    from starclass.io.catalog import read_catalog
+
+    tab = _tab(tmp_path, np.array([1.5, 2.0, 2.5]), np.array([0.0, 1.0, 1.0]))
+    with pytest.warns(UserWarning, match="column 36, " + FLAG_WORDS.replace("(", r"\(")) as caught:
+        t = read_catalog(tab, column_map={"36": "class_ref"})
+    assert "the class (the mode of the people's classes) is column 34" in " ".join(str(w.message) for w in caught)
+    assert set(np.unique(t["class_ref"])) == {0, 1}  # read, not refused: the user named it
+    res = runner.invoke(app, ["info", str(tab), "--map", "class_ref=36"])
+    assert res.exit_code == 0 and FLAG_WORDS in " ".join(res.output.split()), res.output
+    # a column of classes mapped as the class gives no such warning
+    classes = _tab(tmp_path / "b", np.array([1.5, 2.0, 2.5]), np.array([1.0, 2.0, 3.0, 4.0]))
+    plain = runner.invoke(app, ["info", str(classes), "--map", "class_ref=36"])
+    assert plain.exit_code == 0 and "0/1 flag" not in plain.output, plain.output
+
+
+def test_the_real_flag_mapped_as_the_class_is_warned_of(tmp_path):
+    tabs = sorted(LEGUS_DIR.glob("hlsp_legus_*_ngc3738_*.tab"))
+    if not tabs:
+        pytest.skip("../shared/data/legus not available")
+    res = runner.invoke(app, ["info", str(tabs[0]), "--map", "class_ref=36"])
+    assert res.exit_code == 0 and "column 36, " + FLAG_WORDS in " ".join(res.output.split()), res.output
+    ev, out, where = _scored(tabs[0], tmp_path, "--map", "class_ref=36")
+    assert ev.exit_code == 0 and "column 36, " + FLAG_WORDS in out, ev.output

@@ -1535,6 +1535,14 @@ def read_legus_tab(path: str | Path, bands: Sequence[str] | None = None, one_bas
         t.remove_column("legus_col34")
         t[CLASS_HYBRID] = np.where(np.isin(hybrid, (0,) + CLASSES), hybrid, 0).astype(np.int16)
     set_units(t)
+    # the flags by column number, whatever the map named them: `info NGC3738.tab --map class_ref=36` counted the
+    # README's 0/1 flag as 18 sources of class 1 without a word (the user named it, so it is read, with this warning)
+    raw_flags = legus_flag_columns(layout.name, ncols, {k: col(k) for k in (35, 36) if k <= ncols})
+    for src, dst in mapped.items():
+        if (what := raw_flags.get(f"legus_{src}")) is not None:
+            warnings.warn(f"{p}: column {src[3:]}, read as {dst} because the column map names it, is {what}: {dst} "
+                          f"holds that flag's 0s and 1s; the class (the mode of the people's classes) is column 34 "
+                          f"(the LEGUS README; docs/legus_validation.md)", stacklevel=2)
     certain = layout.certain or CLASS_REF in (column_map or {}).values()
     note = layout.note
     named = [c for c, d in mapped.items() if d == CLASS_REF]
