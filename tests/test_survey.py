@@ -729,6 +729,52 @@ def test_a_scheduler_file_that_is_not_there_is_said_to_be_missing_not_an_address
     assert check_scheduler_address("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
 
 
+def test_a_folder_named_without_a_slash_is_said_to_be_a_folder_not_an_address_without_a_port(tmp_path, monkeypatch):
+    """'--scheduler sched' (a folder in the working directory, no slash in its name) or '--scheduler .' was refused
+    as "not a scheduler address (missing port number in address 'sched')"; a folder given with a slash was named
+    a folder already."""
+    from starclass.survey.run import check_scheduler_address
+
+    (tmp_path / "sched").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for given in ("sched", "."):
+        with pytest.raises(StarclassError) as refused:
+            check_scheduler_address(given)
+        msg = str(refused.value)
+        assert msg.startswith(f"--scheduler {given!r}: a folder, not a scheduler file;"), msg
+        assert "port number" not in msg, msg
+    # a bare host is still an address without its port
+    with pytest.raises(StarclassError, match="'head': not a scheduler address \\(missing port number"):
+        check_scheduler_address("head")
+
+
+def test_a_scheduler_file_whose_address_is_not_a_string_says_so_not_that_it_has_none(survey_dir, tmp_path):
+    """A scheduler file with {"address": 5} was refused as having "no 'address' in it"; the address that is
+    there is not a string (or is empty) and the message says so."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.survey.run import check_scheduler_address
+
+    sched = tmp_path / "sched.json"
+    for text, why in (('{"address": 5}', "its 'address' is not a string (5)"),
+                      ('{"address": null}', "its 'address' is not a string (null)"),
+                      ('{"address": ""}', "its 'address' is empty"),
+                      ('{"type": "Scheduler"}', "no 'address' in it"), ("[1, 2]", "no 'address' in it")):
+        sched.write_text(text)
+        with pytest.raises(StarclassError) as refused:
+            check_scheduler_address(str(sched))
+        msg = str(refused.value)
+        assert msg.startswith(f"--scheduler {str(sched)!r}: not a scheduler file ({why});"), msg
+    sched.write_text('{"address": 5}')
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--scheduler", str(sched)])
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert "its 'address' is not a string (5)" in r.output and "Traceback" not in r.output, r.output
+    assert "survey:" not in r.output and not out.exists()  # before the plan is run
+
+
 @pytest.mark.slow
 def test_cli_two_process_workers_load_the_model_once_each(survey_dir, tmp_path):
     from typer.testing import CliRunner

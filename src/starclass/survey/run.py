@@ -1138,7 +1138,8 @@ def check_scheduler_address(address: str) -> str:
     if "://" not in address and Path(address).is_file():
         address = _scheduler_file_address(Path(address))
     elif "://" not in address and (address.lower().endswith((".json", ".yaml", ".yml")) or "/" in address
-                                   or os.sep in address):
+                                   or os.sep in address or Path(address).is_dir()):
+        # a folder named without a slash ('--scheduler sched', '.') was called an address 'missing port number'
         # a scheduler file not there (yet: a job script that starts 'dask scheduler --scheduler-file F &' and then
         # the survey, or a typo) was called an address 'missing port number'
         what = "a folder, not a scheduler file" if Path(address).is_dir() else "no such file"
@@ -1494,9 +1495,14 @@ def _scheduler_file_address(path: Path) -> str:
         raise StarclassError(f"--scheduler {str(path)!r}: a file, but not a scheduler file that can be read "
                              f"({exc}); give the file 'dask scheduler --scheduler-file' writes, or "
                              "tcp://HOST:PORT") from None
-    address = info.get("address") if isinstance(info, dict) else None
-    if not isinstance(address, str) or not address:
+    if not isinstance(info, dict) or "address" not in info:
         raise StarclassError(f"--scheduler {str(path)!r}: not a scheduler file (no 'address' in it); give the file "
+                             "'dask scheduler --scheduler-file' writes, or tcp://HOST:PORT")
+    address = info["address"]
+    if not isinstance(address, str) or not address.strip():
+        # {"address": 5} was said to have no 'address' in it
+        what = "is empty" if isinstance(address, str) else f"is not a string ({json.dumps(address)})"
+        raise StarclassError(f"--scheduler {str(path)!r}: not a scheduler file (its 'address' {what}); give the file "
                              "'dask scheduler --scheduler-file' writes, or tcp://HOST:PORT")
     return address
 
