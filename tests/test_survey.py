@@ -1430,6 +1430,60 @@ def test_cli_truncated_mosaic_stops_the_plan_naming_the_file_and_how_to_leave_it
     assert "truncated" in helped and "leave the field out by deleting its entry" in helped
 
 
+@pytest.mark.parametrize("photometry", ["ci", "none"])
+def test_a_mosaic_damaged_after_the_plan_check_fails_its_field_exit_2_naming_it_and_a_rerun_resumes(
+        survey_dir, cluster, tmp_path, monkeypatch, photometry):
+    """A band file truncated after the plan check (an rsync rewriting it while the survey runs) failed its field's
+    tiles (ci: its PSF task; none: each tile), naming field and file, with finished tiles kept, but said "rerun the
+    same command to retry them" (which fails alike) and exited 1, as a worker's fault. It says to repair the file
+    (or leave the field out) and exits 2, as the plan check's refusal; the rerun after the repair resumes."""
+    import shutil
+
+    from distributed import Client
+    from typer.testing import CliRunner
+
+    import starclass.survey.run as run_mod
+    from starclass.cli import app
+
+    shutil.copytree(survey_dir / "found", tmp_path / "cut")
+    bad = tmp_path / "cut" / "f_i.fits"
+    good = bad.read_bytes()
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: {photometry}\n"
+                    f"retries: 0\nfields:\n  - {{name: given, mosaics: {survey_dir / 'given'}, "
+                    f"positions: {survey_dir / 'given' / 'truth.ecsv'}}}\n"
+                    f"  - {{name: cut, mosaics: {tmp_path / 'cut'}}}\n")
+    checked = run_mod.prepare
+
+    def prepare_then_truncate(*args, **kwargs):
+        prepared = checked(*args, **kwargs)
+        with open(bad, "r+b") as fh:
+            fh.truncate(len(good) // 2)
+        return prepared
+
+    monkeypatch.setattr(run_mod, "prepare", prepare_then_truncate)
+    # the module's thread-worker cluster, not a LocalCluster of process workers (each imports torch)
+    monkeypatch.setattr(run_mod, "_client", lambda *a, **k: (Client(cluster), None))
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress"])
+    assert r.exit_code == 2, (r.output, r.exception)
+    text = " ".join(r.output.split())
+    assert "survey INCOMPLETE: 12 tiles failed" in text and "f_i.fits is truncated" in text, r.output
+    assert "field 'cut': an input named above cannot be read now" in text and "repair it" in text, r.output
+    assert "rerun the same command to retry them" not in text and "Traceback" not in r.output, r.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["failed_on_input"] == ["cut"] and len(summary["failed_tiles"]) == 12
+    assert all(k.startswith("cut/") for k in summary["failed_tiles"])
+    assert len(list((out / "tiles" / "given").glob("*.parquet"))) == 12  # the other field's tiles are kept
+    # the file repaired, the same command resumes: the kept tiles reused, the field's run
+    monkeypatch.setattr(run_mod, "prepare", checked)
+    bad.write_bytes(good)
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["complete"] and summary["n_tiles_skipped"] == 12 and summary["n_tiles_run"] == 12, summary
+
+
 def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(survey_dir, tmp_path):
     """Only unreadable mosaics said how to go on; a missing band or duplicate ids said what was wrong only."""
     from starclass.survey.run import prepare
