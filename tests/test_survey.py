@@ -1484,6 +1484,32 @@ def test_a_mosaic_damaged_after_the_plan_check_fails_its_field_exit_2_naming_it_
     assert summary["complete"] and summary["n_tiles_skipped"] == 12 and summary["n_tiles_run"] == 12, summary
 
 
+def test_a_mosaic_truncated_while_its_tiles_run_is_refused_naming_it_not_read_through_its_old_mapping(
+        survey_dir, tmp_path):
+    """A worker keeps each field's mosaics memory-mapped between tiles (survey.work._mosaics): a band file truncated
+    in place after its first tiles ran (cp over it while the survey runs) was read through the old mapping, and
+    the pixels past the new end killed the worker with SIGBUS (a survey of thread workers, exit 135, no file
+    named; by hand). The file's stamp is checked at each tile: a changed file is read again, a truncated one
+    refused naming it, as at the plan check; repaired, it is read afresh."""
+    import shutil
+
+    from starclass.survey import work
+
+    shutil.copytree(survey_dir / "found", tmp_path / "cut")
+    paths = {b: str(tmp_path / "cut" / f"f_{b}.fits") for b in ("g", "i")}
+    bad = Path(paths["i"])
+    good = bad.read_bytes()
+    first = work._mosaics(paths, True)
+    assert work._mosaics(paths, True) is first  # unchanged: the worker's cache
+    with open(bad, "r+b") as fh:
+        fh.truncate(len(good) // 2)
+    with pytest.raises(StarclassError, match=r"f_i\.fits is truncated"):
+        work._mosaics(paths, True)  # the old code returned the cached mapping: reading its pixels is SIGBUS
+    bad.write_bytes(good)
+    again = work._mosaics(paths, True)
+    assert again is not first and again is work._mosaics(paths, True)
+
+
 def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(survey_dir, tmp_path):
     """Only unreadable mosaics said how to go on; a missing band or duplicate ids said what was wrong only."""
     from starclass.survey.run import prepare
