@@ -1510,6 +1510,28 @@ def test_a_mosaic_truncated_while_its_tiles_run_is_refused_naming_it_not_read_th
     assert again is not first and again is work._mosaics(paths, True)
 
 
+def test_survey_and_detect_say_in_their_meta_how_their_ids_are_numbered(survey_dir, clean_run):
+    """A survey numbers a field's detected candidates in (y, x) order, detect by V magnitude: the same candidates
+    have other ids in the two, and neither catalogue said which rule it used (docs/survey.md only). Each says it
+    in its meta (id_order), and the ids follow the rule said."""
+    from starclass.detect import detect
+    from starclass.io.mosaic import read_mosaics
+    from starclass.schema import ID, ID_ORDER
+
+    found = Table.read(clean_run.outdir / "fields" / "found" / "catalogue.parquet")
+    assert found.meta[ID_ORDER].startswith("(y, x): per field by y, then x"), found.meta.get(ID_ORDER)
+    assert list(found[ID]) == list(range(1, len(found) + 1)) and len(found) > 3
+    assert np.array_equal(np.lexsort((found["x"], found["y"])), np.arange(len(found)))
+    given = Table.read(clean_run.outdir / "fields" / "given" / "catalogue.parquet")
+    assert given.meta[ID_ORDER].startswith("as given"), given.meta.get(ID_ORDER)
+    mosaics = read_mosaics({b: str(survey_dir / "found" / f"f_{b}.fits") for b in ("g", "i")})
+    det = detect(mosaics, progress=False)
+    col = det.meta[ID_ORDER].split()[0]
+    assert det.meta[ID_ORDER] == f"{col} increasing (brightest first, none last), before the selection"
+    mags = np.where(np.isfinite(det[col]), det[col], np.inf)
+    assert len(det) > 3 and np.all(np.diff(mags) >= 0) and np.all(np.diff(det[ID]) > 0)
+
+
 def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(survey_dir, tmp_path):
     """Only unreadable mosaics said how to go on; a missing band or duplicate ids said what was wrong only."""
     from starclass.survey.run import prepare
