@@ -729,6 +729,52 @@ def test_a_scheduler_file_that_is_not_there_is_said_to_be_missing_not_an_address
     assert check_scheduler_address("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
 
 
+def test_a_folder_named_without_a_slash_is_said_to_be_a_folder_not_an_address_without_a_port(tmp_path, monkeypatch):
+    """'--scheduler sched' (a folder in the working directory, no slash in its name) or '--scheduler .' was refused
+    as "not a scheduler address (missing port number in address 'sched')"; a folder given with a slash was named
+    a folder already."""
+    from starclass.survey.run import check_scheduler_address
+
+    (tmp_path / "sched").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for given in ("sched", "."):
+        with pytest.raises(StarclassError) as refused:
+            check_scheduler_address(given)
+        msg = str(refused.value)
+        assert msg.startswith(f"--scheduler {given!r}: a folder, not a scheduler file;"), msg
+        assert "port number" not in msg, msg
+    # a bare host is still an address without its port
+    with pytest.raises(StarclassError, match="'head': not a scheduler address \\(missing port number"):
+        check_scheduler_address("head")
+
+
+def test_a_scheduler_file_whose_address_is_not_a_string_says_so_not_that_it_has_none(survey_dir, tmp_path):
+    """A scheduler file with {"address": 5} was refused as having "no 'address' in it"; the address that is
+    there is not a string (or is empty) and the message says so."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.survey.run import check_scheduler_address
+
+    sched = tmp_path / "sched.json"
+    for text, why in (('{"address": 5}', "its 'address' is not a string (5)"),
+                      ('{"address": null}', "its 'address' is not a string (null)"),
+                      ('{"address": ""}', "its 'address' is empty"),
+                      ('{"type": "Scheduler"}', "no 'address' in it"), ("[1, 2]", "no 'address' in it")):
+        sched.write_text(text)
+        with pytest.raises(StarclassError) as refused:
+            check_scheduler_address(str(sched))
+        msg = str(refused.value)
+        assert msg.startswith(f"--scheduler {str(sched)!r}: not a scheduler file ({why});"), msg
+    sched.write_text('{"address": 5}')
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--scheduler", str(sched)])
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert "its 'address' is not a string (5)" in r.output and "Traceback" not in r.output, r.output
+    assert "survey:" not in r.output and not out.exists()  # before the plan is run
+
+
 @pytest.mark.slow
 def test_cli_two_process_workers_load_the_model_once_each(survey_dir, tmp_path):
     from typer.testing import CliRunner
@@ -1382,6 +1428,108 @@ def test_cli_truncated_mosaic_stops_the_plan_naming_the_file_and_how_to_leave_it
     assert not (tmp_path / "out").exists()
     helped = " ".join(CliRunner().invoke(app, ["survey", "--help"]).output.split())
     assert "truncated" in helped and "leave the field out by deleting its entry" in helped
+
+
+@pytest.mark.parametrize("photometry", ["ci", "none"])
+def test_a_mosaic_damaged_after_the_plan_check_fails_its_field_exit_2_naming_it_and_a_rerun_resumes(
+        survey_dir, cluster, tmp_path, monkeypatch, photometry):
+    """A band file truncated after the plan check (an rsync rewriting it while the survey runs) failed its field's
+    tiles (ci: its PSF task; none: each tile), naming field and file, with finished tiles kept, but said "rerun the
+    same command to retry them" (which fails alike) and exited 1, as a worker's fault. It says to repair the file
+    (or leave the field out) and exits 2, as the plan check's refusal; the rerun after the repair resumes."""
+    import shutil
+
+    from distributed import Client
+    from typer.testing import CliRunner
+
+    import starclass.survey.run as run_mod
+    from starclass.cli import app
+
+    shutil.copytree(survey_dir / "found", tmp_path / "cut")
+    bad = tmp_path / "cut" / "f_i.fits"
+    good = bad.read_bytes()
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: {photometry}\n"
+                    f"retries: 0\nfields:\n  - {{name: given, mosaics: {survey_dir / 'given'}, "
+                    f"positions: {survey_dir / 'given' / 'truth.ecsv'}}}\n"
+                    f"  - {{name: cut, mosaics: {tmp_path / 'cut'}}}\n")
+    checked = run_mod.prepare
+
+    def prepare_then_truncate(*args, **kwargs):
+        prepared = checked(*args, **kwargs)
+        with open(bad, "r+b") as fh:
+            fh.truncate(len(good) // 2)
+        return prepared
+
+    monkeypatch.setattr(run_mod, "prepare", prepare_then_truncate)
+    # the module's thread-worker cluster, not a LocalCluster of process workers (each imports torch)
+    monkeypatch.setattr(run_mod, "_client", lambda *a, **k: (Client(cluster), None))
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress"])
+    assert r.exit_code == 2, (r.output, r.exception)
+    text = " ".join(r.output.split())
+    assert "survey INCOMPLETE: 12 tiles failed" in text and "f_i.fits is truncated" in text, r.output
+    assert "field 'cut': an input named above cannot be read now" in text and "repair it" in text, r.output
+    assert "rerun the same command to retry them" not in text and "Traceback" not in r.output, r.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["failed_on_input"] == ["cut"] and len(summary["failed_tiles"]) == 12
+    assert all(k.startswith("cut/") for k in summary["failed_tiles"])
+    assert len(list((out / "tiles" / "given").glob("*.parquet"))) == 12  # the other field's tiles are kept
+    # the file repaired, the same command resumes: the kept tiles reused, the field's run
+    monkeypatch.setattr(run_mod, "prepare", checked)
+    bad.write_bytes(good)
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["complete"] and summary["n_tiles_skipped"] == 12 and summary["n_tiles_run"] == 12, summary
+
+
+def test_a_mosaic_truncated_while_its_tiles_run_is_refused_naming_it_not_read_through_its_old_mapping(
+        survey_dir, tmp_path):
+    """A worker keeps each field's mosaics memory-mapped between tiles (survey.work._mosaics): a band file truncated
+    in place after its first tiles ran (cp over it while the survey runs) was read through the old mapping, and
+    the pixels past the new end killed the worker with SIGBUS (a survey of thread workers, exit 135, no file
+    named; by hand). The file's stamp is checked at each tile: a changed file is read again, a truncated one
+    refused naming it, as at the plan check; repaired, it is read afresh."""
+    import shutil
+
+    from starclass.survey import work
+
+    shutil.copytree(survey_dir / "found", tmp_path / "cut")
+    paths = {b: str(tmp_path / "cut" / f"f_{b}.fits") for b in ("g", "i")}
+    bad = Path(paths["i"])
+    good = bad.read_bytes()
+    first = work._mosaics(paths, True)
+    assert work._mosaics(paths, True) is first  # unchanged: the worker's cache
+    with open(bad, "r+b") as fh:
+        fh.truncate(len(good) // 2)
+    with pytest.raises(StarclassError, match=r"f_i\.fits is truncated"):
+        work._mosaics(paths, True)  # the old code returned the cached mapping: reading its pixels is SIGBUS
+    bad.write_bytes(good)
+    again = work._mosaics(paths, True)
+    assert again is not first and again is work._mosaics(paths, True)
+
+
+def test_survey_and_detect_say_in_their_meta_how_their_ids_are_numbered(survey_dir, clean_run):
+    """A survey numbers a field's detected candidates in (y, x) order, detect by V magnitude: the same candidates
+    have other ids in the two, and neither catalogue said which rule it used (docs/survey.md only). Each says it
+    in its meta (id_order), and the ids follow the rule said."""
+    from starclass.detect import detect
+    from starclass.io.mosaic import read_mosaics
+    from starclass.schema import ID, ID_ORDER
+
+    found = Table.read(clean_run.outdir / "fields" / "found" / "catalogue.parquet")
+    assert found.meta[ID_ORDER].startswith("(y, x): per field by y, then x"), found.meta.get(ID_ORDER)
+    assert list(found[ID]) == list(range(1, len(found) + 1)) and len(found) > 3
+    assert np.array_equal(np.lexsort((found["x"], found["y"])), np.arange(len(found)))
+    given = Table.read(clean_run.outdir / "fields" / "given" / "catalogue.parquet")
+    assert given.meta[ID_ORDER].startswith("as given"), given.meta.get(ID_ORDER)
+    mosaics = read_mosaics({b: str(survey_dir / "found" / f"f_{b}.fits") for b in ("g", "i")})
+    det = detect(mosaics, progress=False)
+    col = det.meta[ID_ORDER].split()[0]
+    assert det.meta[ID_ORDER] == f"{col} increasing (brightest first, none last), before the selection"
+    mags = np.where(np.isfinite(det[col]), det[col], np.inf)
+    assert len(det) > 3 and np.all(np.diff(mags) >= 0) and np.all(np.diff(det[ID]) > 0)
 
 
 def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(survey_dir, tmp_path):

@@ -99,6 +99,7 @@ positive_class         int16             class set where its P >= threshold, els
 coverage               float64           coverage the conformal sets (pred_set) were made for (CSV outputs)
 training_field         str               the model's training field this classification is of (a meta key)
 mosaics                str               the mosaics a catalogue was classified on, resolved (a meta key)
+id_order               str               how ids are numbered: V magnitude (detect) or (y, x) (survey) (a meta key)
 cv                     str               train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)
 task                   str               the task a table's classes are of, classify's and simulate's (a meta key)
 mag_lo                 float64  mag      a completeness bin's brighter edge of the true magnitude (meta band)
@@ -438,6 +439,10 @@ TRAINING_FIELD = "training_field"
 #: the meta key of the mosaics a catalogue was classified on (classify MOSAICS: the folder or files given, resolved);
 #: suggest names their folder in its hints when it ranks the classification without --mosaics. Meta only
 MOSAICS_META = "mosaics"
+#: the meta key saying how a catalogue's candidates were numbered: detect by V magnitude (brightest first), a survey's
+#: detected candidates per field in (y, x) order, given positions as given. The same candidates have other ids in
+#: the two: a user matching them matches on x, y. Meta only
+ID_ORDER = "id_order"
 #: the coverage classify made the conformal sets (pred_set) for (--coverage): a meta key, written as a column of a
 #: CSV output (one value), which keeps no meta, and read back into the meta from it
 COVERAGE = "coverage"
@@ -656,6 +661,7 @@ def _build_columns() -> dict[str, Column]:
         Column(COVERAGE, "float64", None, "coverage the conformal sets (pred_set) were made for (CSV outputs)"),
         Column(TRAINING_FIELD, "str", None, "the model's training field this classification is of (a meta key)"),
         Column(MOSAICS_META, "str", None, "the mosaics a catalogue was classified on, resolved (a meta key)"),
+        Column(ID_ORDER, "str", None, "how ids are numbered: V magnitude (detect) or (y, x) (survey) (a meta key)"),
         Column(CV_SCHEME, "str", None, "train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)"),
         Column(TASK, "str", None, "the task a table's classes are of, classify's and simulate's (a meta key)"),
         Column(MAG_LO, "float64", u.mag, "a completeness bin's brighter edge of the true magnitude (meta band)"),

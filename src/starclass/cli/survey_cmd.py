@@ -96,7 +96,8 @@ def survey_command(
     """Run a whole survey: every field, tiled, on dask.distributed; one merged Parquet catalogue.
 
     Writes OUT/catalogue/field=<name>/ (merged, partitioned by field), OUT/fields/<name>/ and
-    OUT/summary.json. Failed tiles are retried, then listed, and the exit status is 1.
+    OUT/summary.json. Failed tiles are retried, then listed, and the exit status is 1; 2 where a
+    tile failed on its input (a mosaic damaged after the plan check): repair it, rerun.
 
     The whole plan is checked before any tile runs: a field whose mosaics or catalogues cannot be
     read (missing, truncated, no band of the model) stops the survey with exit status 2, naming the
@@ -225,5 +226,7 @@ def survey_command(
     for line in summary_lines(result.summary):
         echo(line)
     if not result.ok:
-        raise typer.Exit(code=1)
+        # a tile that failed on its input (a mosaic damaged after the plan check) needs the user's repair: 2, as the
+        # plan check's refusal; other failures (a worker's fault) may pass on a rerun: 1
+        raise typer.Exit(code=2 if result.summary.get("failed_on_input") else 1)
     echo(f"merged catalogue: {result.catalogue} (Parquet, partitioned by field); summary: {output / 'summary.json'}")

@@ -60,7 +60,7 @@ from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.io.counts import photon_counts
 from starclass.io.progress import Progress
-from starclass.schema import ID, X, Y, mag_col
+from starclass.schema import ID, ID_ORDER, X, Y, mag_col
 
 
 def _interp_matrix(n: int, box: int, m: int) -> np.ndarray:
@@ -644,6 +644,8 @@ def detect(
         band=table.meta.get("detect_v_band"),
     )
     selected.meta["detect_band"] = det_band
+    # a survey numbers the same candidates in (y, x) order: said in both, for a user matching the two
+    selected.meta[ID_ORDER] = f"{vcol} increasing (brightest first, none last), before the selection"
     selected.meta["n_detected"] = n_detected
     selected.meta["n_selected"] = len(selected)
     return selected

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pyarrow is imported where the tiles are read
     import pyarrow as pa
 
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_PRED, ID, STAMP_NO_DATA, TILE, X, Y
+from starclass.schema import CLASS_PRED, ID, ID_ORDER, STAMP_NO_DATA, TILE, X, Y
 from starclass.survey.work import IN_CORE, META_YAML, ORDER, with_astropy_metadata
 
 
@@ -233,6 +233,9 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
             else:
                 task_meta.pop("n_detected", None)
             task_meta["n_selected"] = table.num_rows
+    # a tile's detect numbered its own candidates by V magnitude: the field's are numbered here
+    task_meta[ID_ORDER] = ("(y, x): per field by y, then x (detect numbers by V magnitude: match the two on x, y)"
+                           if detected else "as given (the positions' ids, in their order)")
     # the column list and string lengths astropy's reader needs, for the merged columns
     return with_astropy_metadata(table.replace_schema_metadata(keep), task_meta)
 

@@ -754,8 +754,8 @@ def common_units(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], list
     return out, notes
 
 
-def _field_psfs(client, prepared: PreparedSurvey,
-                todo: list[TileJob]) -> tuple[list[TileJob], dict[str, str], list[str]]:
+def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob],
+                on_input: set[str] | None = None) -> tuple[list[TileJob], dict[str, str], list[str]]:
     """``todo`` with each job given its field's PSF; the jobs of a field whose PSF could not be had, as errors;
     the warnings the tasks' worker processes handed over (``notes``, for the survey to print once).
 
@@ -763,8 +763,10 @@ def _field_psfs(client, prepared: PreparedSurvey,
     the whole image decides it (:func:`starclass.survey.work.field_psf`): each tile estimating it from the stars
     of its window gave tiles with fewer than 10 stars another PSF than their neighbours, and magnitudes that
     jumped at the tile edges. One task per field with tiles to run, on the cluster (a field whose tiles are all
-    done costs nothing on a rerun), retried as tiles are.
+    done costs nothing on a rerun), retried as tiles are. A field whose task failed on its input (a
+    :class:`StarclassError`: a mosaic damaged after the plan check) is added to ``on_input``.
     """
+    on_input = set() if on_input is None else on_input
     if prepared.plan.photometry not in FIELD_PSF_MODES or not todo:
         return todo, {}, []
     from dataclasses import replace
@@ -791,6 +793,8 @@ def _field_psfs(client, prepared: PreparedSurvey,
         except Exception as exc:  # a worker's error reaches the survey as its tiles' failure, by name
             errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
                            if j.field == name})
+            if isinstance(exc, StarclassError):
+                on_input.add(name)
     return ([replace(j, apcorr_psf=psf[j.field], field_notes=of_field[j.field]) for j in todo if j.field in psf],
             errors, notes)
 
@@ -1138,7 +1142,8 @@ def check_scheduler_address(address: str) -> str:
     if "://" not in address and Path(address).is_file():
         address = _scheduler_file_address(Path(address))
     elif "://" not in address and (address.lower().endswith((".json", ".yaml", ".yml")) or "/" in address
-                                   or os.sep in address):
+                                   or os.sep in address or Path(address).is_dir()):
+        # a folder named without a slash ('--scheduler sched', '.') was called an address 'missing port number'
         # a scheduler file not there (yet: a job script that starts 'dask scheduler --scheduler-file F &' and then
         # the survey, or a typo) was called an address 'missing port number'
         what = "a folder, not a scheduler file" if Path(address).is_dir() else "no such file"
@@ -1494,9 +1499,14 @@ def _scheduler_file_address(path: Path) -> str:
         raise StarclassError(f"--scheduler {str(path)!r}: a file, but not a scheduler file that can be read "
                              f"({exc}); give the file 'dask scheduler --scheduler-file' writes, or "
                              "tcp://HOST:PORT") from None
-    address = info.get("address") if isinstance(info, dict) else None
-    if not isinstance(address, str) or not address:
+    if not isinstance(info, dict) or "address" not in info:
         raise StarclassError(f"--scheduler {str(path)!r}: not a scheduler file (no 'address' in it); give the file "
+                             "'dask scheduler --scheduler-file' writes, or tcp://HOST:PORT")
+    address = info["address"]
+    if not isinstance(address, str) or not address.strip():
+        # {"address": 5} was said to have no 'address' in it
+        what = "is empty" if isinstance(address, str) else f"is not a string ({json.dumps(address)})"
+        raise StarclassError(f"--scheduler {str(path)!r}: not a scheduler file (its 'address' {what}); give the file "
                              "'dask scheduler --scheduler-file' writes, or tcp://HOST:PORT")
     return address
 
@@ -2477,6 +2487,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
+    # the fields a tile (or PSF task) of which failed on its input, a StarclassError (a mosaic truncated or replaced
+    # after the plan check): a rerun alone fails the same way, exit status 2 as the plan check's refusal
+    on_input: set[str] = set()
     # the bar counts the finished tiles at the start, and their candidates with them: a resumed
     # survey's bar ended on the candidates of the tiles run now, not on the merged count
     n_cand = sum(owned.values())
@@ -2526,7 +2539,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         if n_psf:
             echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
                  "for every tile's aperture corrections), then the tiles")
-        todo, psf_errors, psf_notes = _field_psfs(client, prepared, todo)
+        todo, psf_errors, psf_notes = _field_psfs(client, prepared, todo, on_input)
         # each warning text once for the survey, not once per worker process (a worker prints none of its own)
         notes_said: set[str] = set(psf_notes) | set(reused_notes)
         for note in dict.fromkeys(psf_notes):
@@ -2552,7 +2565,10 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                 if fut.status == "error":
                     name = key_of[fut.key]
                     failed.append(name)
-                    errors[name] = repr(fut.exception())
+                    exc = fut.exception()
+                    errors[name] = repr(exc)
+                    if isinstance(exc, StarclassError):
+                        on_input.add(name.rpartition("/")[0])
                 else:
                     try:
                         r = fut.result()
@@ -2609,6 +2625,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                                   "fields": {i.spec.name: i.flags_note for i in prepared.fields}}
     if failed:
         summary["seconds"] = {"tiles": t_tiles}
+        summary["failed_on_input"] = sorted(on_input)
         _write_json(outdir / "summary.json", summary)
         end_run_marker(outdir)  # the summary says incomplete itself
         return SurveyResult(outdir, summary, failed)
@@ -2893,7 +2910,15 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             else:
                 shown = ", ".join(tiles[:4]) + (f", ... {tiles[-1]}" if len(tiles) > 4 else "")
                 lines.append(f"  {fname}: {len(tiles)} tiles ({shown}): {err}")
-        lines.append("rerun the same command to retry them (finished tiles are kept; summary.json lists each)")
+        on_input = summary.get("failed_on_input") or []
+        if on_input:
+            # a mosaic truncated after the plan check: 'rerun the same command' failed the same way
+            fields = ", ".join(repr(f) for f in on_input)
+            lines.append(f"{agreeing(len(on_input), 'field')} {fields}: an input named above cannot be read now "
+                         "(damaged or replaced after the plan check): repair it (or delete the field from the plan), "
+                         "then rerun the same command (finished tiles are kept and reused; summary.json lists each)")
+        else:
+            lines.append("rerun the same command to retry them (finished tiles are kept; summary.json lists each)")
         return lines
     s = summary["seconds"]
     rate = summary.get("candidates_per_second")

@@ -53,6 +53,8 @@ ORDER = "_order"
 
 _MODELS: dict[tuple[str, str], Any] = {}
 _MOSAICS: dict[tuple[str, ...], Any] = {}
+#: The files' stamps (size, mtime, inode) each entry of ``_MOSAICS`` was read at (see :func:`_mosaics`).
+_STAMPS: dict[tuple[str, ...], tuple[tuple[int, ...], ...]] = {}
 _LOCK = threading.Lock()
 #: How many times this process loaded a model (the survey test checks it is once per worker).
 MODEL_LOADS = {"n": 0}
@@ -229,14 +231,22 @@ def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: st
 
     key = tuple(sorted(paths.items())) + (str(need_zeropoint), repr(flags), magsys)
     with _LOCK:
+        stamps = _file_stamps(paths)
+        if key in _MOSAICS and _STAMPS.get(key) != stamps:
+            # a mosaic truncated (or rewritten) in place while the survey ran: reading its mapped pixels past the
+            # new end killed the worker with SIGBUS (the whole survey, thread workers), no file named; read again,
+            # a truncated file is then refused naming it, as at the plan check
+            del _MOSAICS[key]
         if key not in _MOSAICS:
             # memory-mapped: keeping a handful open per worker costs address space, not memory
             if len(_MOSAICS) > 8:
+                _STAMPS.pop(next(iter(_MOSAICS)), None)
                 _MOSAICS.pop(next(iter(_MOSAICS)))
             # the flags are applied by each tile's MosaicWindow, over its window only
             # the plan check said a missing V band once per field (survey.run._check_field), not each worker
             _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False,
                                          magsys=magsys, warn_v_band=False)
+            _STAMPS[key] = stamps
         if padding_sides:
             # the survey's decision on the whole mosaic: each worker deciding it read a counts mosaic whole again
             _MOSAICS[key].padding_sides.update(padding_sides)
@@ -731,6 +741,18 @@ def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None,
         # what the whole image cannot be measured for, each tile says for its own window (its error, by name)
         return None
     return psf_decision(cat)
+
+
+def _file_stamps(paths: dict[str, str]) -> tuple[tuple[int, ...], ...]:
+    """Each band file's ``(size, mtime_ns, inode)`` (``()`` where it cannot be stat'ed): what tells a changed file."""
+    out = []
+    for _, path in sorted(paths.items()):
+        try:
+            st = os.stat(path)
+            out.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:  # gone: read_mosaics names it
+            out.append(())
+    return tuple(out)
 
 
 def field_psf_of(job: TileJob, positions: Table | None = None) -> dict[str, Any]:
