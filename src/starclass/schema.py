@@ -100,6 +100,7 @@ coverage               float64           coverage the conformal sets (pred_set) 
 training_field         str               the model's training field this classification is of (a meta key)
 mosaics                str               the mosaics a catalogue was classified on, resolved (a meta key)
 id_order               str               how ids are numbered: V magnitude (detect) or (y, x) (survey) (a meta key)
+scored_probabilities   str               the column evaluate scored, e.g. class_joint, in prob_<k> (a meta key)
 cv                     str               train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)
 task                   str               the task a table's classes are of, classify's and simulate's (a meta key)
 mag_lo                 float64  mag      a completeness bin's brighter edge of the true magnitude (meta band)
@@ -662,6 +663,8 @@ def _build_columns() -> dict[str, Column]:
         Column(TRAINING_FIELD, "str", None, "the model's training field this classification is of (a meta key)"),
         Column(MOSAICS_META, "str", None, "the mosaics a catalogue was classified on, resolved (a meta key)"),
         Column(ID_ORDER, "str", None, "how ids are numbered: V magnitude (detect) or (y, x) (survey) (a meta key)"),
+        Column(SCORED_PROBABILITIES, "str", None,
+               "the column evaluate scored, e.g. class_joint, in prob_<k> (a meta key)"),
         Column(CV_SCHEME, "str", None, "train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)"),
         Column(TASK, "str", None, "the task a table's classes are of, classify's and simulate's (a meta key)"),
         Column(MAG_LO, "float64", u.mag, "a completeness bin's brighter edge of the true magnitude (meta band)"),
