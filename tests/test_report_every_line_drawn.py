@@ -60,3 +60,16 @@ def test_gallery_cutouts_sit_centred_under_the_title(n):
     # the margins either side of the cutouts alike (within a pixel), and the title's centre the cutouts'
     assert rows_left == pytest.approx(width - rows_right, abs=1.0)
     assert (title.x0 + title.x1) / 2 == pytest.approx((rows_left + rows_right) / 2, abs=1.0)
+
+
+def test_explain_profiles_draw_each_class_in_its_report_colour():
+    from astropy.table import Table
+    from matplotlib.colors import to_hex
+
+    from starclass.explain.figures import fig_profiles
+
+    t = Table(rows=[("cam", c, r, r, 1.0 / (1 + r), 3) for c in (1, 2, 3) for r in (0.5, 1.5)],
+              names=("method", "class", "radius_px", "radius_arcsec", "mean", "n_stamps"))
+    fig = fig_profiles(t, {1: "cool core", 2: "weak cool core", 3: "non-cool core"}, "profiles")
+    drawn = {ln.get_label(): to_hex(ln.get_color()) for ln in fig.axes[0].lines}
+    assert drawn == {n: F.colour_of(str(c)) for c, n in ((1, "cool core"), (2, "weak cool core"), (3, "non-cool core"))}
