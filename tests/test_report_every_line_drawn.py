@@ -73,3 +73,24 @@ def test_explain_profiles_draw_each_class_in_its_report_colour():
     fig = fig_profiles(t, {1: "cool core", 2: "weak cool core", 3: "non-cool core"}, "profiles")
     drawn = {ln.get_label(): to_hex(ln.get_color()) for ln in fig.axes[0].lines}
     assert drawn == {n: F.colour_of(str(c)) for c, n in ((1, "cool core"), (2, "weak cool core"), (3, "non-cool core"))}
+
+
+@pytest.mark.parametrize("n_classes", [2, 5])
+def test_gradcam_profile_key_covers_no_curve(n_classes):
+    """A five-class key inside the profile panel covered a third of its curves (the gc five-class report)."""
+    names = {k: f"class name {k}" for k in range(1, n_classes + 1)}
+    rng = np.random.default_rng(0)
+    avg = {k: rng.random((12, 12)) for k in names}
+    r = np.linspace(0, 300, 40)
+    prof = {k: (r, 0.1 + 0.25 * np.exp(-r / (60 * k)) + 0.02 * k) for k in names}
+    img = rng.random((8, 12, 12))
+    fig = F.fig_gradcam(img, img, [f"pred {names[1]}"] * 8, avg, prof, "Grad-CAM", names=names)
+    ax = next(a for a in fig.axes if a.get_legend() is not None)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    key = ax.get_legend().get_window_extent(renderer)
+    points = np.concatenate([ln.get_transform().transform(ln.get_xydata()) for ln in ax.lines])
+    inside = (points[:, 0] > key.x0) & (points[:, 0] < key.x1) & (points[:, 1] > key.y0) & (points[:, 1] < key.y1)
+    assert not inside.any()
+    # and clear of every other panel (saved with a tight box: a key under the figure's edge widens the PNG)
+    assert not any(key.overlaps(a.get_window_extent(renderer)) for a in fig.axes if a is not ax and a.get_visible())

@@ -1649,6 +1649,11 @@ def add_scale_bar(ax: Axes, pixel_scale: float | None, width_px: int) -> Any:
 GRADCAM_BAR = "Grad-CAM / its peak (examples overlaid; mean maps: their mean)"
 
 
+#: The most classes whose key the Grad-CAM figure's profile panel holds inside it (:func:`fig_gradcam`): more
+#: go under it.
+PROFILE_KEY_INSIDE = 3
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: Mapping[int | str, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
@@ -1720,7 +1725,11 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     # axis labelled "5 .. 8" under "1e-8+4.833728e-1"
     ax.set_ylim(bottom=0)
     ax.ticklabel_format(axis="y", useOffset=False)
-    ax.legend(fontsize=SMALL_TEXT)
+    if len(profiles) > PROFILE_KEY_INSIDE:
+        # under the panel, clear of its radius label: inside, a five-class key covered a third of the curves
+        ax.legend(fontsize=SMALL_TEXT, loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=2, frameon=False)
+    else:
+        ax.legend(fontsize=SMALL_TEXT)
     fig.suptitle(title, fontsize=11)
     fit_titles(fig)  # "mean, compact association" ran into the next panel
     return fig
