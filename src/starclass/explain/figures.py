@@ -19,6 +19,7 @@ from starclass.report.figures import (
     NO_DATA_COLOUR,
     SMALL_TEXT,
     bar_below,
+    colours_of,
     fit_titles,
     map_top,
     new_figure,
@@ -239,9 +240,12 @@ def fig_profiles(profiles: Table, names: dict[int, str], title: str) -> Figure:
     use_arcsec = len(profiles) and not np.allclose(profiles["radius_arcsec"], profiles["radius_px"])
     for ax, m in zip(axes[0], methods):
         sub = profiles[profiles["method"] == m]
-        for c in dict.fromkeys(int(v) for v in sub["class"]):
+        classes = list(dict.fromkeys(int(v) for v in sub["class"]))
+        # each class in its colour of the report (matplotlib's cycle drew class 1 blue, the report's class 3)
+        for c, col in zip(classes, colours_of([str(c) for c in classes]), strict=True):
             s = sub[sub["class"] == c]
-            ax.plot(s["radius_arcsec"] if use_arcsec else s["radius_px"], s["mean"], label=names.get(c, str(c)))
+            ax.plot(s["radius_arcsec"] if use_arcsec else s["radius_px"], s["mean"], label=names.get(c, str(c)),
+                    color=col)
         ax.set_xlabel("radius [arcsec]" if use_arcsec else "radius [px]")
         ax.set_ylabel(f"mean {m}")
         # every map runs 0..1 (normalised, negatives cut): from 0 and without an offset, as the report's

@@ -184,6 +184,36 @@ METRIC_PALETTE = ("#882255", "#009e73", "#785ef0", "#dc267f")
 #: The metric each line of the threshold and trend figures draws, in its colour of :data:`METRIC_PALETTE`.
 METRIC_COLOURS = dict(zip(("purity", "recall", "f1"), METRIC_PALETTE))
 
+#: The dashes of a metric-palette line after the palette's first round (:func:`line_styles`).
+LINE_DASHES = ("-", "--", ":", "-.")
+
+
+def line_styles(n: int) -> list[tuple[str, str]]:
+    """A ``(colour, linestyle)`` for each of ``n`` lines drawn in :data:`METRIC_PALETTE`, every pair its own.
+
+    The reliability and deferral figures zipped their lines with the four colours: a fifth line was silently
+    not drawn. Past the palette the colours come round again, each round with the next of :data:`LINE_DASHES`
+    (then again from the first: 16 lines before a pair repeats).
+
+    Parameters
+    ----------
+    n : int
+        How many lines.
+
+    Returns
+    -------
+    list of tuple of str
+        ``n`` pairs, in the palette's order.
+
+    Examples
+    --------
+    >>> styles = line_styles(5)
+    >>> len(styles), styles[0] == (METRIC_PALETTE[0], "-"), styles[4] == (METRIC_PALETTE[0], "--")
+    (5, True, True)
+    """
+    k = len(METRIC_PALETTE)
+    return [(METRIC_PALETTE[i % k], LINE_DASHES[(i // k) % len(LINE_DASHES)]) for i in range(n)]
+
 
 #: The figures :func:`place_grid` placed: they fit their size, and :func:`png_bbox` saves them without a tight box.
 #: A set, not a layout engine: matplotlib draws a figure that has one an extra time before saving it (for its
@@ -1619,6 +1649,11 @@ def add_scale_bar(ax: Axes, pixel_scale: float | None, width_px: int) -> Any:
 GRADCAM_BAR = "Grad-CAM / its peak (examples overlaid; mean maps: their mean)"
 
 
+#: The most classes whose key the Grad-CAM figure's profile panel holds inside it (:func:`fig_gradcam`): more
+#: go under it.
+PROFILE_KEY_INSIDE = 3
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: Mapping[int | str, str] | None = None, origin: str = "lower",
                 pixel_scale: float | None = None) -> Figure:
@@ -1690,7 +1725,11 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     # axis labelled "5 .. 8" under "1e-8+4.833728e-1"
     ax.set_ylim(bottom=0)
     ax.ticklabel_format(axis="y", useOffset=False)
-    ax.legend(fontsize=SMALL_TEXT)
+    if len(profiles) > PROFILE_KEY_INSIDE:
+        # under the panel, clear of its radius label: inside, a five-class key covered a third of the curves
+        ax.legend(fontsize=SMALL_TEXT, loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=2, frameon=False)
+    else:
+        ax.legend(fontsize=SMALL_TEXT)
     fig.suptitle(title, fontsize=11)
     fit_titles(fig)  # "mean, compact association" ran into the next panel
     return fig
@@ -1699,6 +1738,10 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
 #: The fewest columns' width (1.9 inches each) a gallery is drawn at, whatever the number of its cutouts: room for
 #: its title in a few lines.
 GALLERY_MIN_COLUMNS = 3
+
+#: A gallery's margin each side, a share of its width: the mean of matplotlib's default left and right margins
+#: (0.125, 0.1), so that its cutouts sit centred under its title.
+GALLERY_SIDE_MARGIN = 0.1125
 
 
 def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *,
@@ -1721,8 +1764,11 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     nrows = max(1, -(-n // ncols))
     # at least GALLERY_MIN_COLUMNS columns wide: a gallery of one cutout was 1.9 inches wide, and its title, fitted
     # to that width, ran to 9 lines (the cutouts keep their size: an image keeps its aspect in a wider panel)
+    # centred under the suptitle: matplotlib's default margins (0.125 and 0.1 of the width) put one cutout in the
+    # 3-column-wide figure, and every gallery's cutouts, right of the title's centre; the cutouts keep their size
+    side = GALLERY_SIDE_MARGIN
     fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * max(ncols, GALLERY_MIN_COLUMNS), 2.1 * nrows + 0.4),
-                             squeeze=False)
+                             squeeze=False, gridspec_kw={"left": side, "right": 1 - side})
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
@@ -1804,15 +1850,16 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: s
     """
     fig, (ax, axh) = new_subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
-    shown = list(zip(panels, METRIC_PALETTE))
+    # every panel a line: zipped with the four-colour palette, a fifth was silently dropped
+    shown = list(zip(panels, line_styles(len(panels)), strict=True))
     lowest = []  # the lower edge of each panel's first bin with rows
-    for i, ((label, t, ece), col) in enumerate(shown):
+    for i, ((label, t, ece), (col, dash)) in enumerate(shown):
         lo, hi = np.asarray(t["bin_lo"], float), np.asarray(t["bin_hi"], float)
         n = np.asarray(t["n"], float)
         ok = n > 0
         lowest += [float(lo[ok].min())] if ok.any() else []
-        ax.plot(np.asarray(t["confidence"], float)[ok], np.asarray(t["accuracy"], float)[ok], "o-", color=col,
-                ms=4, label=f"{label} (ECE {ece:.3f})")
+        ax.plot(np.asarray(t["confidence"], float)[ok], np.asarray(t["accuracy"], float)[ok], "o", ls=dash,
+                color=col, ms=4, label=f"{label} (ECE {ece:.3f})")
         # the panels' bars side by side in 90% of the bin: centred alike (until 2026-12-07) the calibrated
         # rows' bars hid the raw ones'
         share = 0.9 * (hi - lo) / len(shown)
@@ -1853,9 +1900,10 @@ def fig_deferral(curves: dict[str, object], title: str) -> Figure:
     [0.75, 1.0]
     """
     fig, ax = new_subplots(figsize=(4.6, 3.4))
-    for (label, t), col in zip(curves.items(), METRIC_PALETTE):
-        ax.plot(np.asarray(t["fraction_to_people"], float), np.asarray(t["accuracy_kept"], float), "o-", ms=3,
-                color=col, label=label)
+    # every ordering a line: zipped with the four-colour palette, a fifth was silently dropped
+    for (label, t), (col, dash) in zip(curves.items(), line_styles(len(curves)), strict=True):
+        ax.plot(np.asarray(t["fraction_to_people"], float), np.asarray(t["accuracy_kept"], float), "o", ls=dash,
+                ms=3, color=col, label=label)
     ax.set_xlabel("fraction left to people")
     ax.set_ylabel("accuracy on the rest")
     ax.legend(fontsize=8)

@@ -154,7 +154,7 @@ def summary_figure(tables: dict[str, Table]) -> Figure:
         for ax, task in ((axes[1, 1], "4class"), (axes[1, 2], "binary")):
             # the metric palette: matplotlib's cycle drew the rules in the blue, orange, green and red of classes
             for (rule, m), col in zip((("majority", "s"), ("ci_tree", "v"), ("tree3", "^"), ("gbm", "o")),
-                                      METRIC_PALETTE):
+                                      METRIC_PALETTE, strict=True):
                 ax.plot(xd, 100 * np.asarray(per[ladder_column(task, rule)], float), m, ms=5, label=rule, alpha=0.8,
                         color=col)
             _distance_axis(ax, list(d.values()))
