@@ -52,3 +52,46 @@ def test_two_class_scores_start_the_axis_below_the_lowest_score_not_at_zero():
     assert _note(ax) == [f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there"]
     # every curve drawn, its last step at the top of the panel inside the axis
     assert [len(line.get_xdata()) for line in ax.get_lines()] == [60, 25]
+
+
+def test_k_class_scores_start_the_axis_at_one_over_k_not_at_zero():
+    # the top score of a K-class task is never under 1/K: a four-class CDF at 0..1 left its first quarter empty
+    # (PHANGS, 2026-12-07). The axis starts at 1/K, or just below a lowest score under it; every step drawn
+    rng = np.random.default_rng(3)
+    dists = {1: np.sort(rng.uniform(0.27, 0.99, 50)), 2: np.sort(rng.uniform(0.3, 0.9, 30)),
+             4: np.sort(rng.uniform(0.35, 0.95, 10))}
+    for k, start in ((4, 0.25), (5, 0.2), (3, 0.26)):  # three classes: 0.27 lies under 1/3, the axis under it
+        fig = fig_score_cdf(dists, "how sure the predictions are", n_classes=k)
+        ax = fig.axes[0]
+        lo, hi = ax.get_xlim()
+        every = np.concatenate(list(dists.values()))
+        assert lo <= every.min() and every.max() <= hi  # no step hidden
+        assert lo == start and hi == 1.0
+        assert _note(ax) == [f"x axis zoomed to {lo:.2f}-{hi:.2f}:\nevery score lies there"]
+        assert [len(line.get_xdata()) for line in ax.get_lines()] == [50, 30, 10]
+
+
+def test_the_reports_four_class_score_cdf_starts_at_one_quarter(monkeypatch):
+    # the report's four-class score CDF started at 0 (it did not tell the figure K): drawn by the report's own
+    # section, its figure kept in place of the PNG
+    import types
+
+    from astropy.table import Table
+
+    from starclass.evaluate.task import EvalTask
+    from starclass.report import build, figures, sections
+
+    drawn: list = []
+    monkeypatch.setattr(sections, "to_png_base64", lambda fig, dpi=85: drawn.append(fig) or "")
+    rng = np.random.default_rng(4)
+    scores = {k: np.sort(rng.uniform(0.3, 0.97, 20)) for k in (1, 2, 3, 4)}
+    c = types.SimpleNamespace(ref_name="truth", curves=[], scores=scores, score_quantiles=Table({"class": [1]}),
+                              thresholds=[], heading=lambda: "prediction vs truth")
+    build._curves_section(c, EvalTask.from_classes((1, 2, 3, 4)))
+    try:
+        (ax,) = drawn[0].axes
+        assert ax.get_xlim() == (0.25, 1.0)
+        assert _note(ax) == ["x axis zoomed to 0.25-1.00:\nevery score lies there"]
+    finally:
+        for f in drawn:
+            figures._close(f)

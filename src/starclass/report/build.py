@@ -267,7 +267,7 @@ def _curves_section(c: Comparison, task: EvalTask, several: bool = False) -> Sec
                        "average_precision_hi)" if "roc_auc_lo" in cols else "") + raw + ".")
     # the title says what the figure shows: it repeated the x label ("score of the predicted class")
     s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "how sure the predictions are, per predicted class"
-                                                   + against, named),
+                                                   + against, named, n_classes=len(task.classes)),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
     s.table(f"score_quantiles_{rname}", c.score_quantiles, "Score quartiles per predicted class.")

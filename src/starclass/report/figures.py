@@ -550,10 +550,13 @@ def curves_legend(ax: Axes) -> Legend:
     return ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=anchor, frameon=False)
 
 
-def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None) -> Figure:
+def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None,
+                  n_classes: int | None = None) -> Figure:
     """Cumulative distribution of the score of the predicted class, per predicted class.
 
-    ``names`` (class -> shown name, :func:`shown_name`) names the lines in the legend.
+    ``names`` (class -> shown name, :func:`shown_name`) names the lines in the legend. ``n_classes``
+    (the task's number of classes K) starts the x axis at 1/K or the lowest score, whichever is lower
+    (:func:`score_limits`): the top score of K classes is never below 1/K.
 
     Examples
     --------
@@ -566,9 +569,9 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
                 label=f"{shown_name(k, names)} (n={len(s)})")
     # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1; a
-    # two-class task's, never under 0.5, left the axis's left half empty
+    # two-class task's, never under 0.5, left the axis's left half empty, and a four-class task's its first quarter
     if zoom_to_scores(ax, np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists
-                      else np.array([]), from_lowest=True) is None:
+                      else np.array([]), from_lowest=True, n_classes=n_classes) is None:
         ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
@@ -595,13 +598,17 @@ NARROW_SCORES = 0.3
 EMPTY_BELOW = 0.45
 
 
-def score_limits(scores: np.ndarray, *, from_lowest: bool = False) -> tuple[float, float]:
+def score_limits(scores: np.ndarray, *, from_lowest: bool = False,
+                 n_classes: int | None = None) -> tuple[float, float]:
     """The x limits of a score CDF: 0..1, or where the scores span less than :data:`NARROW_SCORES`, around them.
 
     The zoomed limits reach 10% of the span (at least 0.01) beyond the lowest and highest scores,
     on a grid of 0.01, within 0..1. With ``from_lowest``, scores that all lie above :data:`EMPTY_BELOW`
     (those of the predicted class of a two-class task, never under 0.5) are zoomed on in the same way,
-    however far they spread: the axis no longer starts at 0, half of it empty.
+    however far they spread: the axis no longer starts at 0, half of it empty. With ``from_lowest`` and
+    ``n_classes`` (K, the task's number of classes), scores spread more widely start the axis at
+    1/K or just below the lowest score, whichever is lower, on the same grid: the top score of K
+    classes is never below 1/K, so the axis below it is always empty.
 
     Examples
     --------
@@ -611,14 +618,25 @@ def score_limits(scores: np.ndarray, *, from_lowest: bool = False) -> tuple[floa
     (0.24, 0.31)
     >>> score_limits(np.array([0.5, 0.8, 1.0]), from_lowest=True)
     (0.45, 1.0)
+    >>> score_limits(np.array([0.3, 0.7, 0.98]), from_lowest=True, n_classes=4)  # never below 1/4
+    (0.25, 1.0)
+    >>> score_limits(np.array([0.3, 0.7, 0.98]), from_lowest=True, n_classes=3)  # 0.3 is below 1/3
+    (0.29, 1.0)
     """
     s = np.asarray(scores, float)
     s = s[np.isfinite(s)]
-    if len(s) == 0 or (s.max() - s.min() >= NARROW_SCORES and not (from_lowest and s.min() >= EMPTY_BELOW)):
+    if len(s) == 0:
         return 0.0, 1.0
     margin = max(0.1 * float(s.max() - s.min()), 0.01)
-    lo = max(0.0, np.floor((float(s.min()) - margin) * 100 + 1e-9) / 100)
     hi = min(1.0, np.ceil((float(s.max()) + margin) * 100 - 1e-9) / 100)
+    if s.max() - s.min() >= NARROW_SCORES and not (from_lowest and s.min() >= EMPTY_BELOW):
+        if not (from_lowest and n_classes and n_classes >= 2):
+            return 0.0, 1.0
+        # the floor 1/K itself where every score lies above it (0.33 of three classes, not 0.32); a score at or
+        # under it keeps a step's width of room (0.01), as the narrow band does, not its 10% of a wide span
+        lo = max(0.0, np.floor(min(1.0 / n_classes, float(s.min()) - 0.01) * 100 + 1e-9) / 100)
+        return (0.0, 1.0) if lo <= 0.0 else (round(float(lo), 2), round(float(hi), 2))
+    lo = max(0.0, np.floor((float(s.min()) - margin) * 100 + 1e-9) / 100)
     return round(float(lo), 2), round(float(hi), 2)
 
 
@@ -634,14 +652,16 @@ def zoom_note(lo: float, hi: float) -> str:
 
 
 def zoom_to_scores(ax: Axes, scores: np.ndarray, *, reach: Sequence[float] = (),
-                   corner: str = "lower right", from_lowest: bool = False) -> tuple[float, float] | None:
+                   corner: str = "lower right", from_lowest: bool = False,
+                   n_classes: int | None = None) -> tuple[float, float] | None:
     """Zoom the score (x) axis of ``ax`` to ``scores`` where they lie in a narrow band, saying so in the panel.
 
     The limits are :func:`score_limits`', widened to take in each value of ``reach`` (a marked
     threshold, room for a shaded span); the note (:func:`zoom_note`, gid "note") sits in
     ``corner`` ("lower right" or "upper right"). Nothing changes where the scores spread over the
     axis (None is returned: the caller keeps its limits). ``from_lowest`` zooms on scores that all lie
-    above :data:`EMPTY_BELOW` too (:func:`score_limits`).
+    above :data:`EMPTY_BELOW` too, and with ``n_classes`` (K) on those of a K-class task from 1/K or
+    its lowest score (:func:`score_limits`).
 
     Examples
     --------
@@ -653,7 +673,7 @@ def zoom_to_scores(ax: Axes, scores: np.ndarray, *, reach: Sequence[float] = (),
     >>> zoom_to_scores(ax, np.array([0.2, 0.9])) is None
     True
     """
-    lo, hi = score_limits(scores, from_lowest=from_lowest)
+    lo, hi = score_limits(scores, from_lowest=from_lowest, n_classes=n_classes)
     if (lo, hi) == (0.0, 1.0):
         return None
     for v in reach:
