@@ -175,3 +175,27 @@ def test_agreement_bars_name_the_classes_under_their_bars():
     r = fig.canvas.get_renderer()
     boxes = [x.get_window_extent(r) for x in fig.axes[0].get_xticklabels()]
     assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))
+
+
+def test_agreement_bars_are_not_drawn_in_class_colours():
+    # a bar is a comparison, not a class: matplotlib's cycle drew "prediction vs. truth" in tab10 blue, the colour
+    # of class 2, and so on (until 2026-12-07); now the metric palette's colours, each comparison its own
+    from matplotlib.colors import to_hex
+
+    from starclass.report.figures import CLASS_COLOURS, METRIC_PALETTE, colours_of
+
+    comparisons = ["prediction vs. truth", "prediction vs. humans", "truth vs. humans", "a vs. b", "c vs. d"]
+    t = Table({"comparison": comparisons, "class_1": [0.1, 0.2, 0.9, 0.5, 0.6], "class_2": [0.3, 0.2, 0.95, 0.5, 0.6],
+               "class_3": [0.4, 0.5, 0.9, 0.5, 0.6], "class_4": [0.3, 0.3, 0.97, 0.5, 0.6],
+               "mean": [0.3, 0.3, 0.93, 0.5, 0.6], "class_1_2": [0.5, 0.5, 0.98, 0.5, 0.6]})
+    ax = fig_agreement_bars(t, "agreement fractions per class").axes[0]
+    classy = {*CLASS_COLOURS.values(), *colours_of([str(k) for k in range(1, 8)])}
+    per_comparison = [{(to_hex(p.get_facecolor()), p.get_hatch()) for p in c} for c in ax.containers]
+    assert all(len(s) == 1 for s in per_comparison)  # each comparison one look
+    looks = [next(iter(s)) for s in per_comparison]
+    assert len(set(looks)) == len(comparisons)  # and each its own
+    assert {colour for colour, _ in looks} <= set(METRIC_PALETTE)
+    assert not {colour for colour, _ in looks} & classy
+    # the legend shows each comparison as drawn
+    handles = ax.get_legend().legend_handles
+    assert [(to_hex(h.get_facecolor()), h.get_hatch()) for h in handles] == looks

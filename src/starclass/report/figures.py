@@ -187,6 +187,10 @@ METRIC_COLOURS = dict(zip(("purity", "recall", "f1"), METRIC_PALETTE))
 #: The dashes of a metric-palette line after the palette's first round (:func:`line_styles`).
 LINE_DASHES = ("-", "--", ":", "-.")
 
+#: The hatches of a metric-palette bar after the palette's first round, as :data:`LINE_DASHES` are of a line
+#: (:func:`fig_agreement_bars`).
+BAR_HATCHES = ("", "//", "..", "xx")
+
 
 def line_styles(n: int) -> list[tuple[str, str]]:
     """A ``(colour, linestyle)`` for each of ``n`` lines drawn in :data:`METRIC_PALETTE`, every pair its own.
@@ -1028,9 +1032,13 @@ def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = 
     rows = [r for r in table if r["comparison"] != "mean for above values"]
     fig, ax = new_subplots(figsize=(7, 3.6))
     width = 0.8 / max(1, len(rows))
-    for i, r in enumerate(rows):
+    # each bar is a comparison, not a class: matplotlib's cycle drew them in the red, blue and green of classes 1-3
+    # (until 2026-12-07); the metric palette's colours, hatched after its first round as the lines are dashed
+    for i, (r, (col, _)) in enumerate(zip(rows, line_styles(len(rows)))):
         vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
-        ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"])
+        ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"],
+               color=col, hatch=BAR_HATCHES[(i // len(METRIC_PALETTE)) % len(BAR_HATCHES)], edgecolor="white",
+               linewidth=0.5)
     shown = [(names or {}).get(k, k) for k in ("1", "2", "3", "4")] + ["mean", (names or {}).get("1+2", "1+2")]
     ax.set_xticks(range(len(cols)), [textwrap.fill(t, 12, break_long_words=False, break_on_hyphens=False)
                                      for t in shown], fontsize=8 if names else None)
