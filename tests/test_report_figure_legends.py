@@ -179,7 +179,7 @@ def test_agreement_bars_name_the_classes_under_their_bars():
 
 def test_agreement_bars_are_not_drawn_in_class_colours():
     # a bar is a comparison, not a class: matplotlib's cycle drew "prediction vs. truth" in tab10 blue, the colour
-    # of class 2, and so on (until 2026-12-07); now the metric palette's colours, each comparison its own
+    # of class 3, and so on (until 2026-12-07); now the metric palette's colours, each comparison its own
     from matplotlib.colors import to_hex
 
     from starclass.report.figures import CLASS_COLOURS, METRIC_PALETTE, colours_of

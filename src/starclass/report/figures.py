@@ -1032,7 +1032,7 @@ def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = 
     rows = [r for r in table if r["comparison"] != "mean for above values"]
     fig, ax = new_subplots(figsize=(7, 3.6))
     width = 0.8 / max(1, len(rows))
-    # each bar is a comparison, not a class: matplotlib's cycle drew them in the red, blue and green of classes 1-3
+    # each bar is a comparison, not a class: matplotlib's cycle drew them in the blue, green and red of classes 3, 2, 1
     # (until 2026-12-07); the metric palette's colours, hatched after its first round as the lines are dashed
     for i, (r, (col, _)) in enumerate(zip(rows, line_styles(len(rows)))):
         vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
