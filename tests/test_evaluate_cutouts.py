@@ -255,7 +255,7 @@ def test_cli_evaluate_unknown_label_left_out_named(tmp_path):
     assert "'star' (row 5)" in said, said
     assert f"{tmp_path / 'out.csv'} column 'label'" in said  # the file, not "prediction"
     assert "Traceback" not in res.output
-    assert f"{len(t) - 1} classified in both" in said, said
+    assert f"{len(t) - 1} with a label of the task (1 without one left out)" in said, said
 
 
 # ----------------------------------------------------------------------------- report: gallery and Grad-CAM

@@ -45,6 +45,9 @@ def test_evaluate_leaves_out_the_rows_classify_left_out(tmp_path):
     assert "Traceback" not in r.output
     assert ("column 'label': rows with a label task 'm31-real' does not know are left out of every score" in said
             and "'star' (2 rows: 3, 6)" in said), said
+    # the two rows were classified: left out for their labels, not "10 classified in both"
+    assert "12 objects paired row by row, 10 with a label of the task (2 without one left out)" in said, said
+    assert "classified in both" not in said, said
     t = Table.read(out)
     keep = np.array([lab != "star" for lab in t["label"]])
     y = np.where(np.isin(np.asarray(t["label"])[keep], ["cluster", "extended_cluster"]), 1, 2)
@@ -63,3 +66,26 @@ def test_evaluate_leaves_out_the_rows_classify_left_out(tmp_path):
     assert one["n_ref"] == 5
     assert one["precision"] == pytest.approx(precision_score(y, pred, pos_label=1, zero_division=np.nan))
     assert one["recall"] == pytest.approx(recall_score(y, pred, pos_label=1))
+
+
+def test_the_paired_line_counts_unclassified_rows_apart_from_label_ones(tmp_path):
+    # a row classify could not classify (class_pred 0, NaN probabilities) beside a label the task does not know
+    # and an empty one: 8 paired, 5 classified and with a label of the task, 2 without one
+    labels = ["cluster", "galaxy", "star", "cluster", "", "galaxy", "cluster", "galaxy"]
+    pred = [1, 2, 1, 0, 2, 2, 1, 1]
+    lines = ["file,label,class_pred,prob_1,prob_2"]
+    for i, (lab, k) in enumerate(zip(labels, pred)):
+        p1 = "nan" if k == 0 else ("0.8" if k == 1 else "0.3")
+        p2 = "nan" if k == 0 else ("0.2" if k == 1 else "0.7")
+        lines.append(f"c{i}.png,{lab},{k},{p1},{p2}")
+    (tmp_path / "out.csv").write_text("\n".join(lines) + "\n")
+    r = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
+                            "-o", str(tmp_path / "ev"), "--bootstrap", "0", "--no-science"])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    kept = [lab in ("cluster", "galaxy") and k > 0 for lab, k in zip(labels, pred)]
+    assert sum(kept) == 5
+    assert ("8 objects paired row by row, 5 classified and with a label of the task (2 without one left out)"
+            in said), said
+    summary = Table.read(tmp_path / "ev" / "tables" / "summary_out_class_ref.ecsv")
+    assert summary["n"][0] == sum(kept)

@@ -47,7 +47,7 @@ def test_float_labels_with_gaps_are_scored_and_the_gaps_named(tmp_path):
     keep = np.ones(40, bool)
     keep[[4, 11]] = False
     assert f"2class: accuracy {accuracy_score(y[keep], pred[keep]):.3f}" in res.output
-    assert "38 classified in both" in res.output
+    assert "38 with a label of the task (2 without one left out)" in " ".join(res.output.split())
     assert ("out.csv column 'label': 2 rows have no label, left out of the scores: rows 5, 12 (rows counted from 1"
             in res.output), res.output
 

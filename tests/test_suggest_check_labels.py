@@ -137,13 +137,17 @@ def test_refusals_exit_2_name_the_problem_and_write_nothing(tmp_path):
                             "-o", str(out)])
     assert r.exit_code == 2 and "needs out-of-fold probabilities" in r.output and "cannot tell" not in r.output
     assert not out.exists()
-    # an unknown label is named with its row
+    # an unknown label is left out, named with its row, as classify --stamps and evaluate leave it out
+    # (tests/test_suggest_check_labels_unknown_label.py); it was refused
     t = Table.read(oof, format="ascii.csv")
     t["label"][5] = "star"
     t.write(tmp_path / "odd.csv", overwrite=True)
+    odd = tmp_path / "odd_review.csv"
     r = runner.invoke(app, ["suggest", "--check-labels", str(tmp_path / "odd.csv"), "--task", "m31-real",
-                            "-o", str(out)])
-    assert r.exit_code == 2 and "row 6" in r.output and "'star'" in r.output and not out.exists()
+                            "-o", str(odd)])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 0 and "'star' (row 6)" in said and "1 with a label the task does not know" in said, said
+    assert "star" not in Table.read(odd, format="ascii.csv")["label"].tolist()
     # an existing list is kept without --overwrite, replaced with it
     out.write_text("keep me\n")
     r = runner.invoke(app, ["suggest", "--check-labels", str(oof), "--task", "m31-real", "-o", str(out)])

@@ -101,6 +101,7 @@ training_field         str               the model's training field this classif
 mosaics                str               the mosaics a catalogue was classified on, resolved (a meta key)
 id_order               str               how ids are numbered: V magnitude (detect) or (y, x) (survey) (a meta key)
 scored_probabilities   str               the column evaluate scored, e.g. class_joint, in prob_<k> (a meta key)
+labels_read_from       str               the label column evaluate read class_ref from, --label-column (a meta key)
 cv                     str               train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)
 task                   str               the task a table's classes are of, classify's and simulate's (a meta key)
 mag_lo                 float64  mag      a completeness bin's brighter edge of the true magnitude (meta band)
@@ -417,6 +418,9 @@ CUTOUT_ROOT = "cutout_root"
 #: meta key of evaluate's view of a catalogue scored on another column (``--pred-column class_joint``): that column,
 #: whose probability columns (``prob_joint_<k>``) it holds in ``prob_<k>``; the threshold lines name them
 SCORED_PROBABILITIES = "scored_probabilities"
+#: meta key of evaluate's view of a table whose class_ref it read from a label column (``--label-column label``):
+#: that column. Its rows of no class there (no label, or one the task does not know) are counted apart
+LABELS_READ_FROM = "labels_read_from"
 #: the same folder as an absolute path, written beside a relative ``cutout_root``: a list moved alone (without its
 #: cutouts) still finds them there, where the relative record serves a list moved together with its cutouts
 CUTOUT_ROOT_ABSOLUTE = "cutout_root_abs"
@@ -665,6 +669,8 @@ def _build_columns() -> dict[str, Column]:
         Column(ID_ORDER, "str", None, "how ids are numbered: V magnitude (detect) or (y, x) (survey) (a meta key)"),
         Column(SCORED_PROBABILITIES, "str", None,
                "the column evaluate scored, e.g. class_joint, in prob_<k> (a meta key)"),
+        Column(LABELS_READ_FROM, "str", None,
+               "the label column evaluate read class_ref from, --label-column (a meta key)"),
         Column(CV_SCHEME, "str", None, "train --cv's scheme of out-of-fold predictions, e.g. 5, logo (a meta key)"),
         Column(TASK, "str", None, "the task a table's classes are of, classify's and simulate's (a meta key)"),
         Column(MAG_LO, "float64", u.mag, "a completeness bin's brighter edge of the true magnitude (meta band)"),

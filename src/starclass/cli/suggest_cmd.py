@@ -1303,10 +1303,20 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     import numpy as np
 
     values = table[column]
+    unknown = np.zeros(len(table), dtype=bool)  # rows whose label the task does not know: left out, counted
     if values.dtype.kind in "USO":
-        # label names ("galaxy"): the task's label_map gives the reference class, its merge the task's class
-        given = etask.reference_labels(etask.label_classes(values, what=f"{source} column {column!r}"),
+        # label names ("galaxy"): the task's label_map gives the reference class, its merge the task's class.
+        # A label the task does not know is left out with a warning naming it, as classify --stamps and evaluate
+        # leave it out (refused here, classify's own output could not be checked): no probability column
+        # is of its class, so confident learning has nothing to hold it against
+        given = etask.reference_labels(etask.label_classes(values, what=f"{source} column {column!r}",
+                                                           allow_unknown=True),
                                        what=f"{source} column {column!r}")
+        from starclass.io.cutout_folders import is_missing_label
+
+        cells = np.ma.asarray(values)
+        unknown = (given == 0) & ~np.array([bool(m) or is_missing_label(str(v).strip(), etask.label_map)
+                                            for v, m in zip(cells.data, np.ma.getmaskarray(cells))], dtype=bool)
     else:
         given = class_array(table, column)
         if etask.reference_map and np.any((given != 0) & ~np.isin(given, etask.classes)):
@@ -1317,7 +1327,7 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
         # thresholds of the held-out rows alone: the in-sample ones, near their labels, would raise them
         keep = np.ones(len(table), dtype=bool)
         keep[in_sample] = False
-        table, given = table[keep], given[keep]
+        table, given, unknown = table[keep], given[keep], unknown[keep]
         out = label_issues(table, column, given=given, n=n, name=f"{source} (its held-out rows)")
     echo(line)
     files = file_columns(table)
@@ -1333,10 +1343,14 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     of_task = f" (task {etask.name})" if etask.name else ""
     echo(f"labels from column {column!r}{of_task}: {meta['n_scored']} labelled rows with probabilities; thresholds "
          f"(mean probability of each class on its own rows): {thresholds}")
-    if meta["n_unlabelled"] or meta["n_no_probabilities"]:
-        echo("left out: " + ", ".join(f"{meta[k]} {w}" for w, k in (("without a label", "n_unlabelled"),
-                                                                   ("without probabilities", "n_no_probabilities"))
-                                      if meta[k]))
+    # label_issues counts a label the task does not know (class 0) among the rows without a label: said apart
+    n_unknown = int(unknown.sum())
+    n_out = {"n_unlabelled": max(meta["n_unlabelled"] - n_unknown, 0), "n_unknown": n_unknown,
+             "n_no_probabilities": meta["n_no_probabilities"]}
+    if any(n_out.values()):
+        echo("left out: " + ", ".join(f"{n_out[k]} {w}" for w, k in (
+            ("without a label", "n_unlabelled"), ("with a label the task does not know", "n_unknown"),
+            ("without probabilities", "n_no_probabilities")) if n_out[k]))
     pairs = "; ".join(f"labelled {names.get(int(a), a)}, probabilities for {names.get(int(b), b)}: {c}"
                       for a, b, c in ((*p.split("->"), c) for p, c in meta["pairs"].items()))
     per = ", ".join(f"{meta['flagged_by_given'][str(k)]} of {meta['labelled_by_class'][str(k)]} {names.get(k, k)}"

@@ -91,6 +91,7 @@ from starclass.schema import (
     FIELD,
     FOLD,
     ID,
+    LABELS_READ_FROM,
     MODEL_PATH,
     MUTUAL_INFO,
     N_ROWS,
@@ -1818,6 +1819,10 @@ class Comparison:
     #: ``summary.json``): its file's stem. "prediction vs truth" named a human catalogue scored against a
     #: reference (``evaluate humans.ecsv -r truth.ecsv``) a prediction
     pred_label: str | None = None
+    #: the paired rows left out for their labels where the reference was read from a label column
+    #: (``--label-column``): no label, or one the task does not know. The terminal's line then says how many
+    #: have a label of the task, not "classified in both"
+    n_without_task_label: int = 0
 
     @property
     def pred_shown(self) -> str:
@@ -2727,6 +2732,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         raise StarclassError(f"{pname} and {rname}: {counted(ia.size, 'object')} "
                              f"{'pairs' if ia.size == 1 else 'pair'} up "
                              f"but none is classified in both{why}")
+    labels_from = (pred if ref_is_pred else ref).meta.get(LABELS_READ_FROM)
+    n_without_task_label = int((cr == 0).sum()) if labels_from else 0
     cp, cr = cp[both], cr[both]
     results = [classification_summary(cr, cp, merge, groups) for merge, groups in task.merges.items()]
     notes: list[str] = []
@@ -2737,7 +2744,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     out = Comparison(pred_name, ref_name, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, None, titles), notes, columns=columns,
                      pairs=(ia, ib), n_objects=None if objects is None else int(np.unique(objects).size),
-                     rows_not_objects=rows_not_objects, pred_label=pred_label)
+                     rows_not_objects=rows_not_objects, pred_label=pred_label,
+                     n_without_task_label=n_without_task_label)
     # a warning given here (every row in one class, no threshold for the purity) called cutouts of one object
     # "objects" before the caller learnt the rows were not objects: the noun is settled first
     noun = "row" if rows_not_objects or (out.n_objects is not None and out.n_objects < int(both.sum())) else "object"
@@ -3207,6 +3215,9 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
         # left it out of its accuracy (refused here, that output could not be scored at all)
         out[CLASS_REF] = task.label_classes(t[label_column], what=f"{name} column {label_column!r}",
                                             allow_unknown=True)
+        # compare counts the rows it left out for their labels apart ("10 with a label of the task"): called
+        # "classified in both", rows of a label the task does not know read as rows the model had not classified
+        out.meta[LABELS_READ_FROM] = label_column
     except StarclassError:
         several = _recorded_models(t) if not task.label_map else []
         if len(several) > 1:

@@ -1622,10 +1622,16 @@ def _paired_count(c: Comparison) -> str:
     With a group column naming fewer objects than rows (several cutouts of one), the rows are called
     rows and the objects counted: "869 objects paired" beside "resample the 755 objects" read as a slip.
     """
+    both = f"{c.n_both} classified in both"
+    if c.n_without_task_label:
+        # rows of a label column left out for their labels (none, or one the task does not know) were counted
+        # out of "classified in both", as if the model had not classified them
+        unclassified = c.n_paired - c.n_without_task_label - c.n_both
+        both = (f"{c.n_both} {'classified and ' if unclassified else ''}with a label of the task "
+                f"({c.n_without_task_label} without one left out)")
     if c.n_objects is not None and c.n_objects < c.n_both:
-        return (f"{counted(c.n_paired, 'row')} paired {c.paired_by}, {c.n_both} classified in both "
-                f"({counted(c.n_objects, 'object')})")
-    return f"{counted(c.n_paired, _rows_noun(c))} paired {c.paired_by}, {c.n_both} classified in both"
+        return f"{counted(c.n_paired, 'row')} paired {c.paired_by}, {both} ({counted(c.n_objects, 'object')})"
+    return f"{counted(c.n_paired, _rows_noun(c))} paired {c.paired_by}, {both}"
 
 
 def _rows_noun(c: Comparison) -> str:
