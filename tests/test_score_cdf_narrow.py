@@ -95,3 +95,21 @@ def test_the_reports_four_class_score_cdf_starts_at_one_quarter(monkeypatch):
     finally:
         for f in drawn:
             figures._close(f)
+
+
+def test_the_legend_does_not_cover_the_zoom_note():
+    # the demo's four-class CDF (2026-12-07, lead): "best" put the legend at lower right over the zoom note, which
+    # read "...lies there" from under it. A CDF leaves its upper left empty (every curve rises to the right)
+    rng = np.random.default_rng(4)
+    # the demo's shape: clusters' scores bunched at 0.4-0.6, non-clusters' spread evenly up to 1
+    dists = {k: np.sort(0.3 + 0.7 * rng.beta(2.5, 5.0, n)) for k, n in ((1, 284), (2, 762), (3, 348))}
+    dists[4] = np.sort(rng.uniform(0.3, 1.0, 1500))
+    names = {"1": "1 symmetric cluster", "2": "2 asymmetric cluster", "3": "3 compact association",
+             "4": "4 non-cluster"}
+    fig = fig_score_cdf(dists, "how sure the predictions are (reference truth)", names=names, n_classes=4)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (note,) = [t for t in ax.texts if t.get_gid() == "note"]
+    legend_box = ax.get_legend().get_window_extent(renderer)
+    assert not legend_box.overlaps(note.get_window_extent(renderer))

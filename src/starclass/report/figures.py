@@ -581,12 +581,18 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     ax.set_xlabel("score of the predicted class")
     ax.set_ylabel("cumulative fraction")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    legend = ax.legend(fontsize=8)
+    fig.canvas.draw()
+    notes = [t for t in ax.texts if t.get_gid() == "note"]
+    renderer = fig.canvas.get_renderer()
+    if any(legend.get_window_extent(renderer).overlaps(t.get_window_extent(renderer)) for t in notes):
+        # "best" weighs the curves, not the zoom note at lower right, and put the legend on it (the demo's
+        # four-class CDF read "...lies there" from under it, 2026-12-07): the upper left, which every CDF leaves
+        # empty as its curves rise to the right
+        ax.legend(fontsize=8, loc="upper left")
     # a title naming its reference ("... per predicted class (reference ngc1566_humans)", a page of several) ran
     # past the figure's edges: broken where it would, centred on the panel, leave the figure (the panel's own
     # width broke the one-reference title, which fits, in two)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
     box = ax.get_window_extent(renderer)
     centre = (box.x0 + box.x1) / 2 / fig.dpi
     fit_text_width(ax.title, 2 * min(centre, fig.get_figwidth() - centre) - 0.1, renderer)
