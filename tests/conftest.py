@@ -483,6 +483,34 @@ def point_source(seed: int, size: int = 16, sky: float = 0.0):
     return (rng.normal(sky, 1, (size, size)) + 30 * np.exp(-((xx - c) ** 2 + (yy - c) ** 2) / 4.0)).astype("f4")
 
 
+def classified_m31_list(tmp_path: Path, labels: list[str]):
+    """``classify --stamps`` of an untrained m31-real model on a generated list of 16 px cutouts with ``labels``.
+
+    One cutout per label (``c<i>.npy``, object ``obj<i>``) in ``tmp_path/cut/labels.csv``; returns the output
+    (``tmp_path/out.csv``) and classify's result, whose exit status is checked. The unknown-label tests of
+    evaluate and suggest --check-labels read what classify wrote of labels the task does not know.
+    """
+    import numpy as np
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.learn.config import get_preset
+
+    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16, scales=[1.0]))
+    root = tmp_path / "cut"
+    root.mkdir()
+    lines = ["file,label,object_id"]
+    for i, label in enumerate(labels):
+        np.save(root / f"c{i}.npy", point_source(i, 16, sky=float(i % 3)))
+        lines.append(f"c{i}.npy,{label},obj{i}")
+    (root / "labels.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.csv"
+    r = CliRunner().invoke(app, ["classify", "--stamps", str(root / "labels.csv"), "--model", str(model),
+                                 "-o", str(out), "--no-progress"])
+    assert r.exit_code == 0, r.output
+    return out, r
+
+
 def bn_calibrated(net, shape, seed=0):
     """``net`` in eval mode with every batch norm's running statistics taken from seeded inputs of ``shape``.
 

@@ -14,7 +14,7 @@ from astropy.table import Table
 from sklearn.metrics import accuracy_score, average_precision_score, precision_score, recall_score, roc_auc_score
 from typer.testing import CliRunner
 
-from conftest import point_source, write_untrained_model  # tests/ is on sys.path under pytest
+from conftest import classified_m31_list  # tests/ is on sys.path under pytest
 from starclass.cli import app
 
 runner = CliRunner()
@@ -23,20 +23,7 @@ LABELS = ["cluster", "galaxy", "star", "cluster", "galaxy", "star", "extended_cl
 
 
 def test_evaluate_leaves_out_the_rows_classify_left_out(tmp_path):
-    from starclass.learn.config import get_preset
-
-    model = write_untrained_model(tmp_path / "model", get_preset("m31-real", stamp_size=16, scales=[1.0]))
-    root = tmp_path / "cut"
-    root.mkdir()
-    lines = ["file,label,object_id"]
-    for i, label in enumerate(LABELS):
-        np.save(root / f"c{i}.npy", point_source(i, 16, sky=float(i % 3)))
-        lines.append(f"c{i}.npy,{label},obj{i}")
-    (root / "labels.csv").write_text("\n".join(lines) + "\n")
-    out = tmp_path / "out.csv"
-    r = runner.invoke(app, ["classify", "--stamps", str(root / "labels.csv"), "--model", str(model), "-o", str(out),
-                            "--no-progress"])
-    assert r.exit_code == 0, r.output
+    out, r = classified_m31_list(tmp_path, LABELS)
     assert "(2 with a label the task does not know left out)" in " ".join(r.output.split()), r.output
     ev = tmp_path / "ev"
     r = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "-o", str(ev), "--bootstrap", "20"])
