@@ -1696,6 +1696,17 @@ def cutout_summary(path: Path, *, file_column: str = "file", task: TaskConfig | 
             # so DIR/cluster/n1/ is told from it by the labels of every packaged task
             if hint := one_folder_hint(cs.source, preset_labels()):
                 lines.append(hint)
+    if cs.folds is not None:
+        from starclass.learn.crossval import given_fold_names
+        from starclass.schema import FOLD
+
+        # the list's own folds, which only train --cv fold reads: "distinct values per column: fold 3" said nothing
+        # of what they are for, nor that --cv K draws others
+        names = given_fold_names(cs.folds)
+        sizes = Counter(str(int(f)) for f in cs.folds)
+        lines.append(f"folds: {counted(len(names), 'ready-made fold')} in column {FOLD!r} ("
+                     + ", ".join(f"{n}: {sizes[n]}" for n in names)
+                     + "): train --cv fold holds out each in turn; train --cv K draws folds of its own")
     if cs.source.is_file():
         # the float columns (probabilities, positions) by their range: "prob_1 30" said only that no two differed
         floats = [c for c in cs.table.colnames if _is_float_column(cs.table[c])]

@@ -43,7 +43,18 @@ from starclass.io.paths import resolved
 from starclass.learn.config import TaskConfig
 from starclass.learn.provenance import flags_record
 from starclass.learn.summary import few_validation_rows
-from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, X, Y
+from starclass.schema import (
+    CLASS_REF,
+    FIELD,
+    FOLD,
+    GALAXY,
+    ID,
+    INFERENCE_BATCH_SIZE,
+    MAX_STAMP_SIZE,
+    MIN_STAMP_SIZE,
+    X,
+    Y,
+)
 
 if TYPE_CHECKING:
     # torch, astropy's tables, FITS and WCS (through starclass.io.mosaic and .cutout_folders) and
@@ -574,9 +585,9 @@ def train_command(
              "candidates reaches this purity (between 0 and 1, as the M31 paper's 0.669); classify applies it."),
     cv: str | None = typer.Option(
         None, "--cv",
-        help="Cross-validate: K (stratified folds) or logo (leave one galaxy or field out); a model per fold "
-             "under --output, metrics in cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json. Cutout "
-             "folders: K only, groups kept whole."),
+        help="Cross-validate: K (stratified folds), logo (leave one galaxy or field out) or fold (the list's "
+             "ready-made 'fold' column); a model per fold under --output, metrics in cv_metrics.ecsv, "
+             "cv_predictions.ecsv, cv_summary.json. Cutout folders: K or fold, groups kept whole."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
@@ -844,6 +855,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     where it was loaded for its task (fit checks its calibration on it instead of loading it again)."""
     from starclass.io.catalog import read_catalog
     from starclass.io.cutout_folders import is_cutout_source, keep_recorded_columns
+    from starclass.learn.crossval import GIVEN_FOLDS
     from starclass.learn.train import fit
 
     lists = [s for s in stamp_list if is_cutout_source(s)]
@@ -893,6 +905,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                              "(--stamps LABELS.csv): it does not apply to mosaics or stamp stores")
     extra = None
     votes = None
+    given_folds = None
     if field_specs is not None:
         if stamp_list:
             raise StarclassError("give several fields (--fields, or --mosaics with one --catalog each) or "
@@ -900,6 +913,10 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         if use_votes:
             raise StarclassError("--labels, --label-columns and --label-model work with one field or stamp store; "
                                  "not with several fields")
+        if cv_scheme == GIVEN_FOLDS:
+            raise StarclassError(f"--cv {GIVEN_FOLDS} reads the ready-made folds of one catalogue's (or stamp store's, "
+                                 f"or cutout list's) {FOLD!r} column, not of several fields': give --cv logo (one "
+                                 "fold per field or galaxy) or --cv 5, or train on one catalogue of them all")
         flagged: dict[str, int] = {}
         inputs, y, positions, galaxies, n_bad, cfg, extra = fields_training_inputs(
             cfg, field_specs, label_column=label_column, progress=progress, flags=flags, flagged=flagged)
@@ -961,6 +978,11 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         if src is not None:
             names = src.colnames if hasattr(src, "colnames") else list(src)
             extra = {c: np.asarray(src[c]) for c in (ID, FIELD, X, Y) if c in names}
+        if cv_scheme == GIVEN_FOLDS:
+            from starclass.learn.crossval import given_fold_column
+
+            # the catalogue's own fold column, one cell per row as the inputs are: read here, where the table is
+            given_folds = given_fold_column(src, catalogs[0] if catalogs else stamp_list[0])
     if n_bad:
         # in the number it counts: "1 labelled candidates have no usable stamp ... and are left out" was said
         echo(f"{counted(n_bad, 'labelled candidate')} {'has' if n_bad == 1 else 'have'} no usable stamp (off the "
@@ -979,7 +1001,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                                  galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
                                  device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
                                  pixel_flags=record, on_resume=echo, starting_model=starting_model,
-                                 on_fold=on_fold)
+                                 on_fold=on_fold, folds=given_folds)
         _print_cv(cvr, cautions)
         return
     with _held_cautions() as cautions, _left_out_said_once(votes is not None):
@@ -1857,21 +1879,29 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # objects) never fall on both sides of a fold
         from starclass.io.cutout_folders import label_classes
         from starclass.learn.calibration import leave_out_blank
-        from starclass.learn.crossval import cross_validate
+        from starclass.learn.crossval import GIVEN_FOLDS, cross_validate
         from starclass.stamps.images import cutout_band_no_data, cutout_inputs
 
         classes = label_classes(cutouts, cfg.label_map, config=cfg)
-        if cutouts.folds is not None:
-            from starclass.schema import FOLD
-
-            # the reader checks a list's ready-made folds (a group split across them is refused), but the folds are
-            # drawn here: a user who gave them took the figures for theirs without a word
+        if cv_scheme == GIVEN_FOLDS and cutouts.folds is None:
+            # before any image is normalised: the list has nothing --cv fold reads
+            if cutouts.source.is_dir():
+                lacks = f"a folder of label sub-folders has not: list the cutouts in a CSV with a {FOLD!r} column"
+            else:
+                which = ("not every list has" if isinstance(source, list)
+                         else f"the list has not (its columns: {', '.join(cutouts.table.colnames)})")
+                lacks = f"{which}: add one (a whole number per row, every cutout of an object in one fold)"
+            raise StarclassError(f"{cutouts.source}: --cv {GIVEN_FOLDS} holds out the ready-made folds of a {FOLD!r} "
+                                 f"column, which {lacks}, or let train draw the folds (--cv 5)")
+        if cutouts.folds is not None and cv_scheme != GIVEN_FOLDS:
+            # the reader checks a list's ready-made folds (a group split across them is refused), but --cv K draws
+            # its own: a user who gave them took the figures for theirs without a word
             n_given = int(np.unique(cutouts.folds).size)
             warnings.warn(f"{cutouts.source}: its column {FOLD!r} holds {counted(n_given, 'ready-made fold')}, which "
                           f"train --cv does not read: --cv {cv_scheme} draws folds of its own"
                           f"{' (whole objects, stratified by class)' if cutouts.group_column else ''}, so the "
-                          "figures are not those of the column's folds", UserWarning,
-                          stacklevel=2)
+                          f"figures are not those of the column's folds; --cv {GIVEN_FOLDS} holds out the column's "
+                          "folds instead", UserWarning, stacklevel=2)
         inputs = cutout_inputs(cutouts.images, cfg)
         # blank (constant) cutouts are left out of every fold, as of a single training
         no_data = cutout_band_no_data(cutouts.images, cfg)
@@ -1896,7 +1926,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
         # as classify --stamps keeps it: named 'group', suggest --check-labels' review list lost its objects to
         # inspect --stamps (which reads the task's object_id); none where the list has no group column (it held the
         # file again), 'group' only where the folder's name is one of the table's own columns
-        from starclass.schema import CLASS_PRED, FOLD, prob_col
+        from starclass.schema import CLASS_PRED, prob_col
 
         extra = {"row": keep, "file": np.asarray(cutouts.files)[keep]}
         own = {*extra, FOLD, CLASS_REF, CLASS_PRED, *(prob_col(int(c)) for c in cfg.classes)}
@@ -1917,7 +1947,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
                    "fold, which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
                                                seed=fit_kwargs.get("seed"), noun=row_noun(True),
-                                               init_from=fit_kwargs.get("init_from")), why)
+                                               init_from=fit_kwargs.get("init_from"), folds=cutouts.folds), why)
         from starclass.io.cutout_folders import cutout_field_arcsec
         from starclass.learn.checkpoint import set_training_cutouts
 
@@ -1950,7 +1980,7 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
             cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                                  extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
                                  on_fold=record_cutouts, meta=roots, noun=row_noun(True),
-                                 **fit_kwargs)
+                                 folds=None if cutouts.folds is None else cutouts.folds[keep], **fit_kwargs)
         _print_cv(cvr, cautions)
         return
     with _held_cautions() as cautions:

@@ -65,7 +65,7 @@ shows it). Pixels are kept as stored (the network sees them so); only figures di
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
 truncated image, sizes (unless read with ``resample``: a task with ``mixed_sizes``) or channel
 counts that differ between images (a non-square cutout is padded to a square first), a file listed
-twice, an empty label or group, a group split across folds, a fold (or, for a task without
+twice, an empty label or group, a blank fold, a group split across folds, a fold (or, for a task without
 ``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
 """
 
@@ -4401,7 +4401,13 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where,
     first: dict[str, tuple[int, int]] = {}
     split: list[str] = []
     for i, row in enumerate(rows):
-        cell = str(row[column]).strip()
+        cell = str(row[column] if row[column] is not None else "").strip()
+        if not cell:
+            # a blank cell (pandas writes a missing fold so) read as "fold '' is not an integer"; a row with no fold
+            # is refused, not left out of every fold: a published benchmark's folds cover every row it scores
+            raise StarclassError(f"{where(i, files[i])}: no fold (a blank cell in column {column!r}): every row of a "
+                                 f"list with a {column!r} column needs one; give the row its object's fold, or remove "
+                                 "the row (or the column)")
         try:
             # "2.0" as well as "2": pandas writes an integer column that had a missing value as floats
             number = float(cell)

@@ -50,35 +50,42 @@ if TYPE_CHECKING:
     from starclass.learn.checkpoint import LoadedModel
     from starclass.learn.config import TaskConfig
 
-__all__ = ["parse_cv", "cv_folds", "fold_metrics", "fold_spread", "CVResult", "cross_validate", "read_cv_folds",
-           "METRIC_NAMES", "CV_FOLDS_FILE"]
+__all__ = ["parse_cv", "cv_folds", "given_fold_names", "given_fold_column", "GIVEN_FOLDS", "fold_metrics",
+           "fold_spread", "CVResult", "cross_validate", "read_cv_folds", "METRIC_NAMES", "CV_FOLDS_FILE"]
 
 #: Metric columns of the per-fold table, in order (binary ones only for binary tasks).
 METRIC_NAMES = ("accuracy", "macro_f1", "purity", "recall", "f1")
+#: ``--cv fold``: the scheme whose folds are the values of the rows' ready-made fold column (:data:`FOLD`), named
+#: after that column
+GIVEN_FOLDS = FOLD
 
 log = logging.getLogger(__name__)
 
 
 def parse_cv(text: str | int) -> str | int:
-    """``--cv`` value: an integer number of folds (>= 2) or ``logo``.
+    """``--cv`` value: an integer number of folds (>= 2), ``logo`` or ``fold`` (the list's ready-made folds).
 
     Examples
     --------
-    >>> parse_cv("5"), parse_cv("LOGO")
-    (5, 'logo')
+    >>> parse_cv("5"), parse_cv("LOGO"), parse_cv("fold")
+    (5, 'logo', 'fold')
     >>> parse_cv("1")
     Traceback (most recent call last):
     ...
     starclass.errors.StarclassError: --cv needs at least 2 folds, got 1
     """
     s = str(text).strip().lower()
-    if s == "logo":
-        return "logo"
+    if s in ("logo", GIVEN_FOLDS):
+        return s
+    if s in ("folds", "column"):
+        # the word of the column (schema.FOLD), one word for the scheme and the column it reads
+        raise StarclassError(f"--cv {text}: to hold out the ready-made folds of the list's {FOLD!r} column, give "
+                             f"--cv {GIVEN_FOLDS}")
     try:
         k = int(s)
     except ValueError:
-        raise StarclassError(f"--cv must be a number of folds (e.g. 5) or 'logo' (leave one galaxy out), "
-                             f"got {text!r}") from None
+        raise StarclassError(f"--cv must be a number of folds (e.g. 5), 'logo' (leave one galaxy out) or "
+                             f"'{GIVEN_FOLDS}' (the ready-made folds of a {FOLD!r} column), got {text!r}") from None
     if k < 2:
         raise StarclassError(f"--cv needs at least 2 folds, got {k}")
     return k
@@ -126,13 +133,15 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
              seed: int = 0, groups: np.ndarray | None = None,
              noun: str = "candidate", start_trained: np.ndarray | None = None,
              start: str = "the starting model",
-             class_words: dict[int, str] | None = None) -> list[tuple[str, np.ndarray]]:
+             class_words: dict[int, str] | None = None,
+             folds: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:
     """Held-out rows of every fold: ``[(name, rows), ...]``, rows sorted, folds disjoint.
 
     Parameters
     ----------
     scheme
-        Number of folds (stratified k-fold) or ``"logo"`` (one fold per galaxy).
+        Number of folds (stratified k-fold), ``"logo"`` (one fold per galaxy) or ``"fold"``
+        (:data:`GIVEN_FOLDS`: one fold per value of ``folds``).
     target
         Output class index per candidate (-1: no class; such rows are in no fold).
     galaxies
@@ -157,17 +166,24 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     class_words
         Output class index -> the class in a refusal's words (:func:`cv_class_words`); default
         ``"output class index j"``.
+    folds
+        The ready-made fold of every candidate (a cutout list's ``fold`` column), needed for ``"fold"``:
+        each distinct value of a labelled row is one fold, held out in turn, named by the value and in
+        :func:`given_fold_names`'s order ("2" before "10").
 
     Returns
     -------
     list of (str, numpy.ndarray)
-        Fold names (``"1"``..``"k"``, or the galaxy names) and their rows.
+        Fold names (``"1"``..``"k"``, the galaxy names, or the values of ``folds``) and their rows.
 
     Raises
     ------
     StarclassError
         ``logo`` without galaxies or with fewer than two; ``k`` larger than the smallest
-        class (a fold would miss it).
+        class (a fold would miss it); ``fold`` without ``folds``, with one fold, with a class all in
+        one fold (that fold's model would learn none of it), with an object in two folds, or with a
+        held-out row (or object) the starting model trained on. A fold holding no row of a class is
+        warned of (its own figures do not measure that class).
 
     Examples
     --------
@@ -183,11 +199,20 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     >>> folds = cv_folds(2, np.array([0, 1, 0, 1, 0, 1]), start_trained=seen)
     >>> sorted(np.concatenate([rows for _, rows in folds]).tolist())
     [2, 3, 4, 5]
+
+    Ready-made folds, in their natural order (the last row, without a class, is in none):
+
+    >>> [(name, rows.tolist()) for name, rows in cv_folds("fold", np.array([0, 1, 0, 1, 0, 1, -1]),
+    ...                                                    folds=np.array([10, 10, 2, 2, 1, 1, 5]))]
+    [('1', [4, 5]), ('2', [2, 3]), ('10', [0, 1])]
     """
     target = np.asarray(target, dtype=np.int64)
     used = np.flatnonzero(target >= 0)
     if used.size == 0:
         raise StarclassError(f"cross-validation: no {noun} has a class of the task")
+    if scheme == GIVEN_FOLDS:
+        return _given_folds(target, used, folds, groups=groups, noun=noun, start_trained=start_trained, start=start,
+                            class_words=class_words or {})
     if scheme == "logo":
         if galaxies is None:
             raise StarclassError(f"--cv logo needs the galaxy (or field) of every {noun}: several fields, "
@@ -258,6 +283,158 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(sgk.split(used, target[used], grp))]
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))
     return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(skf.split(used, target[used]))]
+
+
+def given_fold_names(values: Any) -> list[str]:
+    """The distinct values of a ready-made fold column as fold names, in natural order ("2" before "10").
+
+    Whole numbers (the reader's integers, or ``"2.0"``) are named as integers and sorted by value; other
+    names by their runs of digits as numbers (``"f2"`` before ``"f10"``), then as text.
+
+    Examples
+    --------
+    >>> given_fold_names([10, 2, 1, 2])
+    ['1', '2', '10']
+    >>> given_fold_names(["f10", "f2", "f1"])
+    ['f1', 'f2', 'f10']
+    """
+    import re
+
+    names = {_fold_name(v) for v in np.asarray(values).ravel().tolist()}
+
+    def key(name: str) -> tuple:
+        try:
+            return (0, int(name), "")
+        except ValueError:
+            # runs of digits compared as numbers, the rest as text; (int, str) pairs never compare a number with text
+            parts = re.split(r"(\d+)", name)
+            return (1, 0, tuple((int(p), "") if p.isdigit() else (-1, p) for p in parts))
+
+    return sorted(names, key=key)
+
+
+def _fold_name(value: Any) -> str:
+    """One ready-made fold value as its fold's name: ``2``, ``2.0`` and ``"2"`` are fold ``"2"``."""
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def given_fold_column(table: Any, source: str | os.PathLike) -> np.ndarray:
+    """The ready-made folds of a catalogue's (or stamp store's) ``fold`` column, for ``train --cv fold``.
+
+    Whole numbers, as a cutout list's reader takes them (``2.0`` is fold 2).
+
+    Parameters
+    ----------
+    table : astropy.table.Table or None
+        The catalogue the training rows were read from, one row per row of the inputs.
+    source : str or os.PathLike
+        Its file, named in a refusal.
+
+    Returns
+    -------
+    numpy.ndarray
+        One integer fold per row.
+
+    Raises
+    ------
+    StarclassError
+        No table or no ``fold`` column; a blank cell or one that is not a whole number (naming the first
+        such row, 1-based).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> given_fold_column(Table({"id": [1, 2, 3], "fold": [1.0, 2.0, 1.0]}), "cat.ecsv").tolist()
+    [1, 2, 1]
+    >>> given_fold_column(Table({"id": [1, 2], "fold": ["1", ""]}), "cat.ecsv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cat.ecsv: row 2 has no fold (a blank cell in column 'fold'): every row needs ...
+    """
+    names = [] if table is None else list(getattr(table, "colnames", None) or list(table))
+    if FOLD not in names:
+        raise StarclassError(f"{source}: --cv {GIVEN_FOLDS} holds out the ready-made folds of a {FOLD!r} column, "
+                             f"which the catalogue has not (its columns: {', '.join(names) or 'none read'}): add "
+                             "one (a whole number per row), or let train draw the folds (--cv 5, or --cv logo)")
+    column = table[FOLD]
+    mask = np.ma.getmaskarray(np.ma.asarray(column))
+    cells = np.asarray(np.ma.filled(np.ma.asarray(column), 0) if mask.any() else column)
+    out = np.empty(len(cells), dtype=np.int64)
+    for i, cell in enumerate(cells.tolist()):
+        text = "" if mask[i] else str(cell).strip()
+        if text.lower() in ("", "nan", "--"):
+            raise StarclassError(f"{source}: row {i + 1} has no fold (a blank cell in column {FOLD!r}): every row "
+                                 f"needs one for --cv {GIVEN_FOLDS}; give the row its fold, or remove the row")
+        try:
+            number = float(text)
+            if not np.isfinite(number) or number != int(number):
+                raise ValueError(text)
+        except ValueError:
+            raise StarclassError(f"{source}: row {i + 1}: fold {text!r} is not an integer") from None
+        out[i] = int(number)
+    return out
+
+
+def _given_folds(target: np.ndarray, used: np.ndarray, folds: np.ndarray | None, *, groups: np.ndarray | None,
+                 noun: str, start_trained: np.ndarray | None, start: str,
+                 class_words: dict[int, str]) -> list[tuple[str, np.ndarray]]:
+    """:func:`cv_folds` of ``--cv fold``: the rows' own folds, checked (see its Raises)."""
+    if folds is None:
+        raise StarclassError(f"--cv {GIVEN_FOLDS} holds out the ready-made folds of a {FOLD!r} column, and these "
+                             f"{noun}s have none: give every {noun} its fold in a {FOLD!r} column (a whole number "
+                             "per row), or let train draw the folds (--cv 5)")
+    given = np.array([_fold_name(v) for v in np.asarray(folds).ravel().tolist()], dtype=object).astype(str)
+    if given.size != target.size:
+        raise StarclassError(f"--cv {GIVEN_FOLDS}: {given.size} folds for {target.size} {noun}s")
+    names = given_fold_names(given[used])
+    if len(names) < 2:
+        raise StarclassError(f"--cv {GIVEN_FOLDS}: every labelled {noun} ({used.size}) is in fold {names[0]!r} of "
+                             f"column {FOLD!r}: held out, it leaves none to train on; give the {noun}s at least two "
+                             "folds, or let train draw them (--cv 5)")
+    mine = given[used]
+    if groups is not None:
+        grp = np.asarray(groups).astype(str)[used]
+        for g in np.unique(grp).tolist():
+            where = np.unique(mine[grp == g])
+            if where.size > 1:
+                # the cutout reader refuses it first; a caller's own arrays are checked here
+                raise StarclassError(f"--cv {GIVEN_FOLDS}: object {g!r} is split across folds "
+                                     f"{', '.join(repr(f) for f in given_fold_names(where))}: one object must stay "
+                                     "in one fold")
+    present = np.unique(target[used])
+    for j in present:
+        holding = np.unique(mine[target[used] == j])
+        if holding.size == 1:
+            n = int(np.sum(target[used] == j))
+            raise StarclassError(
+                f"--cv {GIVEN_FOLDS}: every {noun} of {class_words.get(int(j), f'output class index {j}')} ({n}) is "
+                f"in fold {str(holding[0])!r}, so the model that holds that fold out would learn none of that class: "
+                f"put some of them in other folds of column {FOLD!r}")
+    if start_trained is not None:
+        seen = apart_from_start(used, start_trained, groups)
+        if seen.any():
+            # the folds are the column's: leaving these rows out of them (as --cv K does) would change the benchmark
+            per_fold = [(f, int(np.sum(seen & (mine == f)))) for f in names]
+            per_fold = [(f, n) for f, n in per_fold if n]
+            first, n_first = per_fold[0]
+            more = f" and {counted(len(per_fold) - 1, 'other fold')}" if len(per_fold) > 1 else ""
+            raise StarclassError(
+                f"--cv {GIVEN_FOLDS}: {start} trained on {int(seen.sum())} of the {used.size} labelled {noun}s"
+                f"{' (or on other cutouts of their objects)' if groups is not None else ''}, which the ready-made "
+                f"folds hold out ({n_first} in fold {first!r}{more}): scored, they would be {noun}s the starting "
+                "weights learnt, and the column's folds cannot leave them out; cross-validate without "
+                f"--resume-from/--init-from, or let train draw folds apart from them (--cv 5)")
+    empty = [(f, int(j)) for f in names for j in present if not np.any((mine == f) & (target[used] == j))]
+    if empty:
+        said = "; ".join(f"fold {f!r} holds no {noun} of {class_words.get(j, f'output class index {j}')}"
+                         for f, j in empty[:5])
+        more = f" (and {len(empty) - 5} more)" if len(empty) > 5 else ""
+        warnings.warn(f"--cv {GIVEN_FOLDS}: {said}{more}: such a fold's own figures do not measure that class (its "
+                      "macro F1 counts it as 0; a positive class's recall is undefined); the pooled figures count "
+                      "every fold's rows", UserWarning, stacklevel=3)
+    return [(f, used[mine == f]) for f in names]
 
 
 #: Words of a fold's note of its early-stopping rows drawn apart from the starting model's
@@ -471,7 +648,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
                    on_fold: Callable[[Path, np.ndarray], None] | None = None,
                    on_resume: Callable[[str], None] | None = None,
                    meta: dict[str, Any] | None = None, starting_model: LoadedModel | None = None,
-                   noun: str = "candidate") -> CVResult:
+                   noun: str = "candidate", folds: np.ndarray | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -479,7 +656,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     config, inputs, labels, positions, galaxies, seed, resume, progress, device, epochs, ensemble, init_from
         As for :func:`starclass.learn.train.fit` (every fold starts from ``init_from`` when given).
     scheme
-        Number of folds or ``"logo"`` (see :func:`cv_folds`).
+        Number of folds, ``"logo"`` or ``"fold"`` (the rows' ready-made ``folds``; see :func:`cv_folds`).
     outdir
         Folder for ``fold_<name>/`` models and the ``cv_*`` tables.
     extra_columns
@@ -514,6 +691,9 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     noun
         What one row is called in the messages and the held-out bar (:func:`starclass.errors.row_noun`):
         ``"cutout"`` for a cutout folder's rows (``train --stamps FOLDER --cv K``).
+    folds
+        The ready-made fold of every row, for ``scheme="fold"`` (see :func:`cv_folds`). A folder resumed with
+        other folds (a row moved from one fold to another) is refused before any fold trains.
 
     Returns
     -------
@@ -558,10 +738,13 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     # a fine-tune's folds hold out only rows its starting model did not train on (split_apart's rule): every fold
     # starts from weights that learnt the others, and scored them as unseen (one warning said so, and no more)
     start_seen = starting_trained(init_from, inputs)
+    given = folds
     folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
                      start_trained=start_seen,
                      start=the_starting_model(init_from) if init_from is not None else "the starting model",
-                     class_words=cv_class_words(config.classes, config.class_names, config.label_map, noun=noun))
+                     class_words=cv_class_words(config.classes, config.class_names, config.label_map, noun=noun),
+                     folds=given)
+    held = _folds_digest(folds) if scheme == GIVEN_FOLDS else None
     apart_said = None
     if start_seen is not None:
         used = np.flatnonzero(target >= 0)
@@ -587,7 +770,7 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     # this run's, info counted them as its fold models ("3 fold model(s)" of a 2-fold summary)
     ours = {f"fold_{_safe(name)}" for name, _ in folds}
     stale = [f for f in cv_fold_models(outdir, started=True) if f.name not in ours]
-    if resume and (other := _other_scheme(outdir, scheme, stale)):
+    if resume and (other := _other_scheme(outdir, scheme, stale, held)):
         # before the member check: it said only "fold_1/member_01.pt was trained with other training
         # data" of a --cv 3 folder resumed with --cv 2, not that the folds differ
         raise StarclassError(
@@ -623,7 +806,8 @@ def cross_validate(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, 
     with atomic_path(outdir / CV_FOLDS_FILE) as tmp:
         Path(tmp).write_text(json.dumps({"scheme": scheme, "task": config.name,
                                          "folds": [str(name) for name, _ in folds],
-                                         "n": int(target.size)}, indent=2) + "\n")
+                                         "n": int(target.size),
+                                         **({FOLD_ROWS: held} if held else {})}, indent=2) + "\n")
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = [apart_said] if apart_said else []
@@ -967,7 +1151,7 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
                  galaxies: np.ndarray | None = None,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                  seed: int | None = None, noun: str = "candidate",
-                 init_from: str | os.PathLike | None = None) -> list[str]:
+                 init_from: str | os.PathLike | None = None, folds: np.ndarray | None = None) -> list[str]:
     """The data digest every fold's model of :func:`cross_validate` is trained with, on these rows.
 
     For a resume check against an earlier reading of the same data (``train --cv`` kept the
@@ -976,7 +1160,7 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
 
     Parameters
     ----------
-    config, inputs, labels, scheme, groups, galaxies, positions, seed, noun, init_from
+    config, inputs, labels, scheme, groups, galaxies, positions, seed, noun, init_from, folds
         As :func:`cross_validate` takes them (the folds of a run from a starting model hold out none of its
         training rows).
 
@@ -1008,7 +1192,7 @@ def fold_digests(config: TaskConfig, inputs: ModelInputs, labels: np.ndarray, *,
         seen = starting_trained(init_from, inputs)
         words = cv_class_words(config.classes, config.class_names, config.label_map, noun=noun)
         for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups, noun=noun,
-                                   start_trained=seen, class_words=words):
+                                   start_trained=seen, class_words=words, folds=folds):
             _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed, seen,
                                                   logo=scheme == "logo")
             out.append(data_digest(inputs, hidden, positions=positions, galaxies=galaxies, val_index=val_index))
@@ -1022,17 +1206,25 @@ def _scheme_words(scheme: str | int) -> str:
     --------
     >>> _scheme_words(3), _scheme_words("logo"), _scheme_words("five")
     ('a 3-fold cross-validation', 'a leave-one-galaxy-out cross-validation', "a cross-validation of scheme 'five'")
+    >>> _scheme_words("fold")
+    "a cross-validation on the ready-made folds of a 'fold' column"
     """
     if str(scheme).lower() == "logo":
         return "a leave-one-galaxy-out cross-validation"
+    if str(scheme).lower() == GIVEN_FOLDS:
+        return f"a cross-validation on the ready-made folds of a {FOLD!r} column"
     try:
         return f"a {int(scheme)}-fold cross-validation"
     except (TypeError, ValueError):  # a hand-edited record: still another scheme, said as it is
         return f"a cross-validation of scheme {scheme!r}"
 
 
-def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | None:
+def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path], held: str | None = None) -> str | None:
     """What cross-validation of another scheme ``outdir`` holds (in words), or None.
+
+    ``held``: the digest of this run's ready-made folds (:func:`_folds_digest`, ``--cv fold``), told from the
+    one ``cv_folds.json`` records: the same fold names over other rows (a cutout moved from fold 1 to fold 2) are
+    other folds, which the fold models' data digests alone refused as "other training data".
 
     Read from what an earlier run recorded: the ``scheme`` of its ``cv_summary.json`` (a finished
     run), else the ``scheme`` of its ``cv_folds.json`` (written before its first fold: a run stopped
@@ -1050,6 +1242,10 @@ def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | N
     >>> _other_scheme(d, 3, []) is None
     True
     """
+    if held is not None and (asked := read_cv_folds(outdir)) is not None and str(asked["scheme"]) == GIVEN_FOLDS:
+        if asked.get(FOLD_ROWS) not in (None, held):
+            return (f"a cross-validation on other ready-made folds (its {CV_FOLDS_FILE}: folds "
+                    f"{', '.join(map(str, asked['folds']))} held other rows than the {FOLD!r} column gives now)")
     summary = outdir / "cv_summary.json"
     if summary.is_file():
         try:
@@ -1067,6 +1263,8 @@ def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | N
     if not stale:
         return None
     names = [f.name.removeprefix("fold_") for f in stale]
+    if str(scheme).lower() == GIVEN_FOLDS:
+        return f"a cross-validation of other folds ({', '.join(f.name for f in stale)})"
     if all(n.isdigit() for n in names):
         if str(scheme).lower() == "logo":
             return f"a k-fold cross-validation ({', '.join(f.name for f in stale)})"
@@ -1074,6 +1272,27 @@ def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | N
     if str(scheme).lower() != "logo":
         return f"a leave-one-galaxy-out cross-validation ({', '.join(f.name for f in stale)})"
     return None
+
+
+#: The key of ``cv_folds.json`` recording which rows each ready-made fold held out (:func:`_folds_digest`).
+FOLD_ROWS = "fold_rows"
+
+
+def _folds_digest(folds: list[tuple[str, np.ndarray]]) -> str:
+    """A digest of which rows each fold holds out, to tell the column's folds of a rerun from an earlier run's.
+
+    Examples
+    --------
+    >>> a = _folds_digest([("1", np.array([0, 1])), ("2", np.array([2]))])
+    >>> a == _folds_digest([("1", np.array([0])), ("2", np.array([1, 2]))])
+    False
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, rows in folds:
+        h.update(f"{name}:{','.join(map(str, np.asarray(rows).tolist()))};".encode())
+    return h.hexdigest()
 
 
 def _safe(name: str) -> str:

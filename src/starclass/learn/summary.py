@@ -445,6 +445,7 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     import json
 
     from starclass.learn.checkpoint import MANIFEST, cv_fold_models
+    from starclass.schema import FOLD
 
     started = cv_fold_models(path, started=True)
     asked = None
@@ -479,7 +480,9 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
             lines.append(f"  one finished fold's model: starclass info {shell_word(folds[0])}")
         return lines
     scheme = doc.get("scheme")
-    split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
+    # --cv fold's folds are a column's: "fold-fold" was said of them
+    split = ("leave one galaxy (field) out" if scheme == "logo" else
+             f"the ready-made folds of a {FOLD!r} column" if scheme == FOLD else f"{scheme}-fold")
     positive = doc.get("positive_class")
     # named as the table of classes names it ("positive class 1" of cluster vs non-cluster); summaries before 2026-12-05
     # record no names
