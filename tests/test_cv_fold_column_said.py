@@ -44,7 +44,8 @@ def test_a_fold_column_not_read_by_cv_is_said(tmp_path):
     res, text = _cv(labels, task, tmp_path / "cv")
     assert res.exit_code == 0, text
     assert (f"{labels}: its column 'fold' holds 3 ready-made folds, which train --cv does not read: --cv 2 draws "
-            "folds of its own (whole objects, stratified by class)") in text, text
+            "folds of its own (whole objects, stratified by class), so the figures are not those of the column's "
+            "folds; --cv fold holds out the column's folds instead") in text, text
 
 
 def test_a_list_without_one_says_nothing_of_it(tmp_path):

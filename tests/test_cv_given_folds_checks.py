@@ -62,7 +62,7 @@ def test_a_single_fold_is_refused():
 
 
 def test_a_class_all_in_one_fold_is_refused_naming_fold_and_class():
-    with pytest.raises(StarclassError, match=r"every cutout of class 2 \(non-cluster\) \(2\) is in fold '2', so the "
+    with pytest.raises(StarclassError, match=r"all 2 cutouts of class 2 \(non-cluster\) are in fold '2', so the "
                                              r"model that holds that fold out would learn none of that class"):
         cv_folds("fold", np.array([0, 0, 0, 1, 1]), folds=np.array([1, 2, 1, 2, 2]), noun="cutout",
                  class_words=WORDS)

@@ -45,6 +45,7 @@ from starclass.learn.provenance import flags_record
 from starclass.learn.summary import few_validation_rows
 from starclass.schema import (
     CLASS_REF,
+    CV_SCHEME,
     FIELD,
     FOLD,
     GALAXY,
@@ -1459,6 +1460,9 @@ def _print_cv(cvr, cautions: Sequence[str] = ()) -> None:
         names = dict(zip(meta.get("classes") or [], meta.get("class_names") or []))
         named = f" ({names[positive]})" if positive in names else ""
         echo(f"purity, recall and f1 are of class {positive}{named}, the positive class; n_test: held-out rows")
+    if str(meta.get(CV_SCHEME)) == FOLD:
+        # the table's fold names are the column's values: said whose they are, as --cv K's are train's own
+        echo(f"folds: the ready-made folds of the rows' {FOLD!r} column (--cv {FOLD}), each held out in turn")
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
     # the table has no intervals, curves or calibration: a user of docs/real_images.md's --cv command was left with
     # mean and std and no word that evaluate scores the pooled out-of-fold predictions (until 2026-12-07)

@@ -409,8 +409,10 @@ def _given_folds(target: np.ndarray, used: np.ndarray, folds: np.ndarray | None,
         if holding.size == 1:
             n = int(np.sum(target[used] == j))
             raise StarclassError(
-                f"--cv {GIVEN_FOLDS}: every {noun} of {class_words.get(int(j), f'output class index {j}')} ({n}) is "
-                f"in fold {str(holding[0])!r}, so the model that holds that fold out would learn none of that class: "
+                f"--cv {GIVEN_FOLDS}: {f'all {n} {noun}s' if n > 1 else f'the only {noun}'} of "
+                f"{class_words.get(int(j), f'output class index {j}')} {'is' if n == 1 else 'are'} in fold "
+                f"{str(holding[0])!r}, so the model that holds that fold out "
+                "would learn none of that class: "
                 f"put some of them in other folds of column {FOLD!r}")
     if start_trained is not None:
         seen = apart_from_start(used, start_trained, groups)
