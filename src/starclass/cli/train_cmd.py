@@ -939,6 +939,10 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                  if catalogs else None)
         if table is not None:
             refuse_no_rows(table, catalogs[0], "catalogue")
+            if cv_scheme == GIVEN_FOLDS:
+                from starclass.learn.crossval import given_fold_column
+
+                given_fold_column(table, catalogs[0])  # its column checked before any mosaic is read
         if use_votes:
             # the votes (file, columns, classes, ids) before the mosaics: a mistake in them was named
             # only after every mosaic had been read
