@@ -591,3 +591,64 @@ def test_no_worked_example_classifies_with_a_model_the_rows_it_trained_or_calibr
     next: lines and classify's warning steer away from. Each example classifies a field or list of its own."""
     hits = [h for path in DOCS for h in in_sample_examples(path)]
     assert hits == [], "\n".join(hits)
+
+
+#: Options of other programs that the docs name in prose: pytest's, SLURM's (``sbatch``), the dask scheduler's and
+#: worker's, and DES' ``coadd_assemble``. Any other bare ``--option`` in prose is starclass's or a benchmark's.
+OTHER_PROGRAMS_OPTIONS = {"--doctest-modules", "--gres", "--cpus-per-task", "--scheduler-file", "--name", "--magzero"}
+
+
+@functools.cache
+def benchmark_options() -> frozenset[str]:
+    """Every option a ``benchmarks/*.py`` script's argparse takes (``--no-X`` too where it is a boolean pair)."""
+    out: set[str] = set()
+    for script in (ROOT / "benchmarks").rglob("*.py"):
+        for call in re.findall(r"add_argument\(([^)]*)", script.read_text(encoding="utf-8")):
+            names = re.findall(r"""["'](--[\w-]+)["']""", call)
+            out.update(names)
+            if "BooleanOptionalAction" in call:
+                out.update(f"--no-{n[2:]}" for n in names)
+    return frozenset(out)
+
+
+def prose_options(path: Path) -> list[tuple[int, str]]:
+    """``(line number, option)`` of every ``--option`` in the inline code of a Markdown file (not in code blocks).
+
+    Prose names options bare (```--val-fraction```, ```--keep-unclassified --no-group-bootstrap```), where neither
+    the command-line check (spans that start with ``starclass`` or a subcommand) nor the table check (rows that
+    name a command) sees them: an option renamed in the code stayed in the sentence that tells a user to give it.
+    """
+    out: list[tuple[int, str]] = []
+    in_block = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            in_block = not in_block
+        elif not in_block:
+            out += [(number, option) for span in re.findall(r"`([^`]+)`", line)
+                    for option in re.findall(r"(?<![\w-])(--[a-z][\w-]*)", span)]
+    return out
+
+
+def unknown_prose_options(path: Path) -> list[str]:
+    """``line: --option`` for each option in prose that no subcommand, benchmark script or listed program takes."""
+    known = set(OTHER_PROGRAMS_OPTIONS) | benchmark_options()
+    for command in _commands().values():
+        known |= _option_names(command)
+    return [f"{number}: {option}" for number, option in prose_options(path) if option not in known]
+
+
+def test_the_prose_option_checker_catches_an_option_nothing_takes(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("Give `--val-fraction 0.2` (train) or `--epochs`; `--no-group-bootstrap` is a benchmark's,\n"
+                   "`pytest --doctest-modules` pytest's; `--val-fractoin` is nobody's.\n"
+                   "```bash\nstarclass train --made-up 1\n```\n")
+    assert unknown_prose_options(doc) == ["2: --val-fractoin"]
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_every_option_named_in_prose_is_one_something_takes():
+    # the README and docs name several hundred options in their sentences; far fewer means the extraction broke
+    found = sum(len(prose_options(p)) for p in DOCS)
+    assert found > 300, f"only {found} options found in the docs' prose"
+    bad = [f"{p.relative_to(ROOT)}:{b}" for p in DOCS for b in unknown_prose_options(p)]
+    assert not bad, "options named in the docs that no starclass command or benchmark takes:\n" + "\n".join(bad)
