@@ -2937,8 +2937,9 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             # a mosaic truncated after the plan check: 'rerun the same command' failed the same way
             fields = ", ".join(repr(f) for f in on_input)
             lines.append(f"{agreeing(len(on_input), 'field')} {fields}: an input named above cannot be read now "
-                         "(damaged or replaced after the plan check): repair it (or delete the field from the plan), "
-                         "then rerun the same command (finished tiles are kept and reused; summary.json lists each)")
+                         "(damaged or replaced after the plan check): repair it, or let its copy finish (or delete "
+                         "the field from the plan), then rerun the same command (finished tiles are kept and reused; "
+                         "summary.json lists each)")
         else:
             lines.append("rerun the same command to retry them (finished tiles are kept; summary.json lists each)")
         return lines

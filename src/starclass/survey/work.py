@@ -813,8 +813,8 @@ def check_inputs(job: TileJob) -> None:
         why = changed_message(path, tuple(was), now).replace("after it was checked",
                                                              "after the survey checked its plan")
         cut = fits_truncated(path) if now is not None and now[0] < was[0] else None
-        raise StarclassError(f"field {job.field!r}: {cut + ' (' + why + ')' if cut else why}: its tiles are not run "
-                             "on another version of it than the tiles made before")
+        raise StarclassError(f"field {job.field!r}: {cut + ' (' + why + ')' if cut else why}: the field stops here, "
+                             "so that its catalogue does not mix two versions of the file")
 
 
 def _file_stamps(paths: dict[str, str]) -> tuple[tuple[int, ...], ...]:
