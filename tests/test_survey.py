@@ -1532,6 +1532,27 @@ def test_survey_and_detect_say_in_their_meta_how_their_ids_are_numbered(survey_d
     assert len(det) > 3 and np.all(np.diff(mags) >= 0) and np.all(np.diff(det[ID]) > 0)
 
 
+def test_info_of_a_survey_catalogue_and_of_detect_s_says_how_their_ids_are_numbered(survey_dir, clean_run, tmp_path):
+    """The id rule was in the meta only: 'starclass info' of a survey's field catalogue and of detect's catalogue
+    listed the same id column without a word that the same id is another object in the two."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    found = clean_run.outdir / "fields" / "found" / "catalogue.parquet"
+    r = CliRunner().invoke(app, ["info", str(found)])
+    assert r.exit_code == 0, r.output
+    assert ("ids numbered: (y, x): per field by y, then x (detect numbers by V magnitude: match the two on x, y)"
+            in r.output), r.output
+    given = CliRunner().invoke(app, ["info", str(clean_run.outdir / "fields" / "given" / "catalogue.parquet")])
+    assert "ids numbered: as given (the positions' ids, in their order)" in given.output, given.output
+    out = tmp_path / "det.ecsv"
+    r = CliRunner().invoke(app, ["detect", str(survey_dir / "found"), "-o", str(out), "--no-progress"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["info", str(out)])
+    assert "ids numbered: mag_" in r.output and "increasing (brightest first, none last)" in r.output, r.output
+
+
 def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(survey_dir, tmp_path):
     """Only unreadable mosaics said how to go on; a missing band or duplicate ids said what was wrong only."""
     from starclass.survey.run import prepare

@@ -281,7 +281,12 @@ def catalog_summary(table: Table, name: str = "", task: TaskConfig | None = None
                   f"{'it' if len(ks) == 1 else 'them'} for a task" for col, ks in extra.items()]
     meta = table.meta
     lines += _decision_lines(table, labels)
-    from starclass.schema import TRAINING_FIELD
+    from starclass.schema import ID_ORDER, TRAINING_FIELD
+
+    if meta.get(ID_ORDER):
+        # a survey numbers a field's candidates in (y, x) order, detect by V magnitude: the same id is another
+        # object in the two, and only the meta said which rule a catalogue used
+        lines.append(f"ids numbered: {meta[ID_ORDER]}")
 
     if isinstance(field := meta.get(TRAINING_FIELD), dict):
         # classify recorded that its model was trained on this field: info said nothing, evaluate and report warn

@@ -97,7 +97,10 @@ def survey_command(
 
     Writes OUT/catalogue/field=<name>/ (merged, partitioned by field), OUT/fields/<name>/ and
     OUT/summary.json. Failed tiles are retried, then listed, and the exit status is 1; 2 where a
-    tile failed on its input (a mosaic damaged after the plan check): repair it, rerun.
+    tile failed on its input (a mosaic, weight map or mask file cut short or replaced after the plan
+    check; its field stops, the other fields' tiles are kept): repair it, rerun.
+    Detected candidates are numbered per field in (y, x) order, where detect numbers them by V
+    magnitude: match the two catalogues on x, y, not on id.
 
     The whole plan is checked before any tile runs: a field whose mosaics or catalogues cannot be
     read (missing, truncated, no band of the model) stops the survey with exit status 2, naming the

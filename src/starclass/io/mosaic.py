@@ -289,12 +289,14 @@ class PixelFlags:
             window = window or (slice(None), slice(None))
             out = np.zeros(np.empty(shape, dtype=bool)[window].shape, dtype=bool)
             if self.mask_extension is not None:
-                flags = _flag_array(hdul, self.mask_extension, image, shape, path, "--mask-extension")[window]
+                flags = read_window(_flag_array(hdul, self.mask_extension, image, shape, path, "--mask-extension"),
+                                    window, path)
                 out |= flags != 0  # NaN != 0 too: a NaN in a mask is not a good pixel
             if self.dq_good_bits is not None:
                 from astropy.nddata.bitmask import bitfield_to_boolean_mask
 
-                dq = _flag_array(hdul, DQ_EXTNAME, image, shape, path, f"--dq-good-bits {self.dq_good_bits}")[window]
+                dq = read_window(_flag_array(hdul, DQ_EXTNAME, image, shape, path,
+                                             f"--dq-good-bits {self.dq_good_bits}"), window, path)
                 if dq.dtype.kind not in "iu":
                     # a float DQ written by some pipelines: bits only mean something for whole numbers
                     if dq.dtype.kind != "f" or not np.all(np.isfinite(dq) & (dq == np.round(dq)) & (dq >= 0)):
@@ -586,6 +588,10 @@ class MosaicSet:
         Arcsec per pixel (from the WCS; NaN if unknown).
     weights
         Band -> weight map (memory-mapped) or None where there is none.
+    weight_paths
+        Band -> the file of its weight map where that is a file of its own beside the image
+        (``..._wht.fits``); a band whose weight map is an extension of its image's file, or has none,
+        is not in it. A survey checks these files as it checks the images (they may change while it runs).
     headers
         Band -> header of the image HDU (with the primary header's cards merged in).
     pixel_flags
@@ -627,6 +633,7 @@ class MosaicSet:
     shape: tuple[int, int]
     pixel_scale: float
     weights: dict[str, np.ndarray | None] = field(default_factory=dict)
+    weight_paths: dict[str, Path] = field(default_factory=dict)
     headers: dict[str, fits.Header] = field(default_factory=dict)
     pixel_flags: PixelFlags | None = None
     flagged: dict[str, int] = field(default_factory=dict)
@@ -684,7 +691,7 @@ class MosaicSet:
             if key in self._masks:
                 return self._masks[key][window]
             w = self.weights.get(key)
-            out = _bad_pixels(self.data[key][window], None if w is None else w[window])
+            out = bad_pixel_mask(self.data[key][window], None if w is None else w[window])
             if w is None and not self.blank(key):
                 # a blank band's window is all zeros, which zero_padding reads as padding: a survey's
                 # tiles masked such a band window by window where the whole image names it constant
@@ -693,7 +700,7 @@ class MosaicSet:
                     pad[window] if pad is not None else False)
             return out | lazy.bad(self.paths[key], window=window) if lazy else out
         if key not in self._masks:
-            out = _bad_pixels(self.data[key], self.weights.get(key))
+            out = bad_pixel_mask(self.data[key], self.weights.get(key))
             pad = self.padding(key)
             if pad is not None:
                 out |= pad
@@ -710,7 +717,10 @@ class MosaicSet:
         if key not in self._blank:
             arr = self.data[key]
             step = max(1, (1 << 22) // max(1, arr.shape[1]))  # about 16 MiB of float32 per block
-            self._blank[key] = all(not np.any(np.asarray(arr[y:y + step]) != 0)
+            # plain reads, not through the memory map: a survey's worker asks this of a file that may be cut short
+            # while it runs, and a mapped page past the file's end is SIGBUS, not an exception
+            self._blank[key] = all(not np.any(read_window(arr, (slice(y, y + step), slice(None)), self.paths.get(key))
+                                              != 0)
                                    for y in range(0, arr.shape[0], step))
         return self._blank[key]
 
@@ -958,9 +968,12 @@ def read_mosaics(
     applied = set()
     if pixel_flags:
         applied = {pixel_flags.mask_extension, DQ_EXTNAME if pixel_flags.dq_good_bits is not None else None}
+    weight_paths: dict[str, Path] = {}
     for b in order:
         path, opened = by_band[b]
-        arr, header, weight, masks = opened if opened is not None else _open_image(path, skip=skip)
+        arr, header, weight, masks, weight_path = opened if opened is not None else _open_image(path, skip=skip)
+        if weight_path is not None:
+            weight_paths[b] = weight_path
         for name in masks:
             files = passed_over.setdefault(name, []) if name not in applied else []
             if path.name not in files:  # once per file: a two-chip file holds DQ,1 and DQ,2
@@ -1012,7 +1025,8 @@ def read_mosaics(
         warnings.warn(note, stacklevel=2)
     return MosaicSet(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
-        shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
+        shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, weight_paths=weight_paths,
+        headers=headers,
         pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged, flags_in_data=apply_flags,
         zeropoint_origin=zp_origin, given=_given(paths),
     )
@@ -1754,8 +1768,9 @@ def _check_exists(path: Path) -> None:
 
 
 def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fits.Header, np.ndarray | None,
-                                                                   list[str]]:
-    """The first 2-D image of a FITS file (memory-mapped), its header, a weight map if any, and its mask HDUs.
+                                                                   list[str], Path | None]:
+    """The first 2-D image of a FITS file (memory-mapped), its header, a weight map if any, its mask HDUs,
+    and the weight map's file where it is one of its own beside the image (else None).
 
     Weight-like extensions (:data:`WEIGHT_EXTNAMES`) give the weight map; ancillary ones
     (:data:`ANCILLARY_EXTNAMES`) are passed over; mask extensions (:data:`MASK_EXTNAMES`, and
@@ -1870,9 +1885,10 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
         raise StarclassError(f"cannot read the image data of {path}: {exc}") from None
     hdul.close()  # the memory map stays alive as long as the arrays are referenced
 
+    weight_path = None
     if weight is None:
-        weight = _weight_beside(path, arr.shape)
-    return arr, header, weight, masks
+        weight, weight_path = _weight_beside(path, arr.shape)
+    return arr, header, weight, masks, weight_path
 
 
 def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
@@ -2024,7 +2040,7 @@ def _mask_file_array(mask: Path, shape: tuple[int, ...], path: Path, option: str
             raise StarclassError(f"{option}: mask file {mask} is {data.shape[1]} x {data.shape[0]} px but {path} is "
                                  f"{shape[1]} x {shape[0]} px (nx x ny)")
         # read now, the window only: the file is closed on return (NaN != 0: a NaN in a mask is not a good pixel)
-        return np.array(data[window])
+        return read_window(data, window, mask)
 
 
 def _image_shapes(hdul: fits.HDUList) -> str:
@@ -2292,8 +2308,9 @@ def _under_every_fits_name(candidates: list[Path], suffix: str | None) -> list[P
     return list(dict.fromkeys(out))
 
 
-def _weight_beside(path: Path, shape) -> np.ndarray | None:
-    """A weight map next to ``path`` ('sci' -> 'wht', or '_wht' appended to the stem), else an exposure map.
+def _weight_beside(path: Path, shape) -> tuple[np.ndarray | None, Path | None]:
+    """A weight map next to ``path`` ('sci' -> 'wht', or '_wht' appended to the stem), else an exposure map,
+    and its file; ``(None, None)`` where there is none.
 
     An X-ray image's exposure map (``xmm_xray.fits`` beside ``xmm_xray_exp.fits`` or ``..._expmap.fits``,
     ``pn_img.fits`` beside ``pn_exp.fits``) is a weight map too: zero where nothing was observed (chip
@@ -2343,11 +2360,169 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
             if w.shape != tuple(shape):
                 raise StarclassError(
                     f"weight map {cand} has shape {w.shape[::-1]} but {path} has {tuple(shape)[::-1]} (nx x ny)")
-            return w
-    return None
+            return w, cand
+    return None, None
 
 
 _ROW_BLOCK = 512
+
+
+def _mapped_file(arr: np.ndarray) -> tuple[int, int] | None:
+    """Where ``arr`` lies in the file it is a memory-mapped view of: ``(offset of its first byte, bytes mapped)``.
+
+    None where it is not such a view (in memory). astropy maps a FITS file whole, from its first byte, with
+    :class:`mmap.mmap`; :class:`numpy.memmap` gives its own offset.
+    """
+    import mmap
+
+    base = arr
+    while base is not None:
+        if isinstance(base, mmap.mmap | np.memmap):
+            start = np.frombuffer(base, dtype=np.uint8).__array_interface__["data"][0]
+            skip = int(base.offset) if isinstance(base, np.memmap) else 0
+            size = skip + (base.nbytes if isinstance(base, np.memmap) else len(base))
+            return arr.__array_interface__["data"][0] - start + skip, size
+        base = getattr(base, "base", None)
+    return None
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def read_window(arr: np.ndarray, window: tuple[slice, slice], path: PathLike | None = None,
+                expect: Mapping[str, tuple[int, int]] | None = None) -> np.ndarray:
+    """A read-only copy of ``arr[window]``, read from its file with plain reads where ``arr`` is memory-mapped.
+
+    A memory-mapped page past the end of a file cut short after it was opened (a copy or an rsync rewriting it in
+    place while a survey runs) raises SIGBUS, which kills the process: no exception, no file named, the work in
+    hand lost. Read with plain reads, such a file comes back short, and that is refused naming it. Only the
+    window is read, row by row (a tile of a mosaic of tens of GB), never the whole file; an array in memory
+    (a scaled integer or tile-compressed image, an :class:`ArrayMosaics`) is sliced and copied.
+
+    Parameters
+    ----------
+    arr
+        2-D image, as :func:`read_mosaics` holds it (a view of astropy's map of the file, or in memory).
+    window
+        ``(rows, cols)`` slices (step 1).
+    path
+        The file ``arr`` was mapped from (a memory map does not say it). None: read through the map.
+    expect
+        Real path -> ``(size, mtime_ns)`` the file had when its reader checked it (a survey's plan check): a file
+        that differs now is refused, as is one that changes while the window is read.
+
+    Returns
+    -------
+    numpy.ndarray
+        The window, of ``arr``'s dtype (big-endian as on disk), read-only.
+
+    Raises
+    ------
+    StarclassError
+        The file is shorter than the window's bytes need or than when it was mapped (cut short), differs from
+        ``expect``, or changed while it was read; the message names it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "g.fits"
+    >>> fits.PrimaryHDU(np.arange(48, dtype=np.float32).reshape(6, 8)).writeto(f)
+    >>> with fits.open(f, memmap=True) as hdul:
+    ...     mapped = hdul[0].data
+    ...     read_window(mapped, (slice(1, 3), slice(2, 5)), f).tolist()
+    [[10.0, 11.0, 12.0], [18.0, 19.0, 20.0]]
+    >>> with open(f, "r+b") as fh:
+    ...     _ = fh.truncate(2880 + 4 * 8)   # cut short after the first row: a page of its map past the end is SIGBUS
+    >>> read_window(mapped, (slice(1, 3), slice(2, 5)), f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: .../g.fits is truncated: it holds 2912 bytes, 5760 when it was opened ...
+    """
+    rows, cols = window
+    ny, nx = arr.shape
+    r0, r1, rstep = rows.indices(ny)
+    c0, c1, cstep = cols.indices(nx)
+    mapped = _mapped_file(arr) if path is not None else None
+    if mapped is None or rstep != 1 or cstep != 1 or arr.strides[1] != arr.itemsize or arr.strides[0] <= 0:
+        out = np.array(arr[window])
+        out.flags.writeable = False
+        return out
+    offset, size_mapped = mapped
+    h, w = max(r1 - r0, 0), max(c1 - c0, 0)
+    out = np.empty((h, w), dtype=arr.dtype)
+    if h and w:
+        row_bytes = w * arr.itemsize
+        first = offset + r0 * arr.strides[0] + c0 * arr.itemsize
+        flat = out.reshape(-1).view(np.uint8)
+        with open(path, "rb", buffering=0) as fh:
+            before = _stamp(os.fstat(fh.fileno()))
+            if before[0] < size_mapped:
+                raise StarclassError(
+                    f"{path} is truncated: it holds {before[0]} bytes, {size_mapped} when it was opened (cut short "
+                    "since: a copy or download rewriting it?); copy it again")
+            was = (expect or {}).get(os.path.realpath(path))
+            if was is not None and tuple(was) != before[:2]:
+                raise StarclassError(changed_message(path, was, before[:2]))
+            whole = w == nx and arr.strides[0] == row_bytes  # whole rows: one read
+            spans = [(0, h * row_bytes, first)] if whole else [
+                (i * row_bytes, (i + 1) * row_bytes, first + i * arr.strides[0]) for i in range(h)]
+            for lo, hi, at in spans:
+                fh.seek(at)
+                got = fh.readinto(flat[lo:hi])
+                if got != hi - lo:
+                    raise StarclassError(
+                        f"{path} is truncated: it holds {os.fstat(fh.fileno()).st_size} bytes, {size_mapped} when it "
+                        "was opened (cut short while it was read: a copy or download rewriting it?); copy it again")
+            after = _stamp(os.fstat(fh.fileno()))
+        if after != before:
+            raise StarclassError(changed_message(path, before[:2], after[:2], while_read=True))
+    out.flags.writeable = False
+    return out
+
+
+def changed_message(path: PathLike, was: tuple[int, int], now: tuple[int, int] | None, while_read: bool = False) -> str:
+    """Why a file read by a survey is refused: it changed after it was checked (or while it was read).
+
+    ``was`` and ``now`` are ``(size, mtime_ns)``; ``now`` None: the file is gone.
+
+    Examples
+    --------
+    >>> changed_message("f/g_wht.fits", (5760, 10**18), (5760, 10**18 + 10**9))
+    'f/g_wht.fits changed after it was checked (modified again, 5760 bytes as before)'
+    >>> changed_message("f/g.fits", (5760, 10**18), None)
+    'f/g.fits is gone since it was checked'
+    """
+    if now is None:
+        return f"{path} is gone since it was checked"
+    when = "while it was read" if while_read else "after it was checked"
+    size = (f"{was[0]} bytes as before" if now[0] == was[0] else f"now {now[0]} bytes, {was[0]} before")
+    return f"{path} changed {when} (modified again, {size})" if now[1] != was[1] else f"{path} changed {when} ({size})"
+
+
+def fits_truncated(path: PathLike) -> str | None:
+    """What :func:`read_mosaics` says of ``path`` cut short (its headers describe more bytes than it holds), or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "g.fits"
+    >>> fits.PrimaryHDU(np.zeros((64, 64), np.float32)).writeto(f)
+    >>> fits_truncated(f) is None
+    True
+    >>> with open(f, "r+b") as fh:
+    ...     _ = fh.truncate(6000)
+    >>> print(fits_truncated(f).replace(str(f), "g.fits"))  # doctest: +NORMALIZE_WHITESPACE
+    g.fits is truncated: the file holds 6000 bytes but its FITS headers describe 20160 (30% present;
+    an interrupted copy or download?); copy it again
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="File may have been truncated")
+            with open_fits(path, memmap=False, lazy_load_hdus=False) as hdul:
+                return _truncated(hdul, Path(path))
+    except Exception:  # unreadable otherwise: the reader's own error says so
+        return None
 
 
 def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
@@ -2594,7 +2769,16 @@ def cutout_zero_padding_fraction(images: np.ndarray) -> np.ndarray:
     return out
 
 
-def _bad_pixels(arr: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+def bad_pixel_mask(arr: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+    """Bad pixels of an image: not finite, or of zero, negative or NaN ``weight`` (None: no weight map).
+
+    What :meth:`MosaicSet.mask` holds before zero padding and flags; read in row blocks.
+
+    Examples
+    --------
+    >>> bad_pixel_mask(np.array([[1.0, np.nan], [2.0, 3.0]]), np.array([[1.0, 1.0], [0.0, 2.0]])).tolist()
+    [[False, True], [True, False]]
+    """
     out = np.empty(arr.shape, dtype=bool)
     for start in range(0, arr.shape[0], _ROW_BLOCK):
         sl = slice(start, start + _ROW_BLOCK)

@@ -73,6 +73,7 @@ from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import (
     ORDER,
     TileJob,
+    input_files,
     owned_rows,
     run_tile,
     tile_done,
@@ -140,6 +141,9 @@ class FieldInfo:
     #: the unit the field's ``bkg`` column will have and where it comes from (the V band's header, or the given
     #: positions' column with ``photometry: skip``); None where the field will have no ``bkg`` column
     bkg_unit: tuple[Any, str] | None = None
+    #: real path -> (size, mtime_ns) of every file the field's tiles read (images, weight maps, mask files) when
+    #: the plan was checked: a tile refuses one that differs (survey.work.check_inputs)
+    stamps: dict[str, tuple[int, int]] | None = None
 
     @property
     def detected(self) -> bool:
@@ -454,7 +458,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
                 magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides,
-                client_pid=os.getpid(), survey=run_token))
+                client_pid=os.getpid(), survey=run_token, inputs=info.stamps))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no {agreeing(len(unknown), 'tile')} {', '.join(sorted(unknown))}")
@@ -548,10 +552,28 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
                      reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None,
                      wcs=None if mos.wcs is None else mos.wcs.celestial,
                      placed=tuple(dict.fromkeys(placed)),  # positions and truth of one file: said once
-                     bkg_unit=_bkg_unit(mos, counts, positions, spec))
-    # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
-    masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
-    return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
+                     bkg_unit=_bkg_unit(mos, counts, positions, spec),
+                     stamps=_stamps(input_files(mos, flags)))
+    # the weight maps' and mask files are inputs too: an output folder that holds one is refused as one holding a
+    # mosaic, and summary.json records them
+    return info, [*input_files(mos, flags), spec.positions, spec.truth]
+
+
+def _stamps(files: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    """Real path -> ``(size, mtime_ns)`` of each file: what a tile compares (:func:`.work.check_inputs`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "g.fits"; _ = f.write_bytes(b"x" * 2880)
+    >>> list(_stamps([f]).values())[0][0]
+    2880
+    """
+    out = {}
+    for f in files:
+        st = os.stat(f)
+        out[os.path.realpath(f)] = (st.st_size, st.st_mtime_ns)
+    return out
 
 
 def _bkg_unit(mos, counts: dict[str, bool] | None, positions, spec: FieldSpec) -> tuple[Any, str] | None:
@@ -2915,8 +2937,9 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             # a mosaic truncated after the plan check: 'rerun the same command' failed the same way
             fields = ", ".join(repr(f) for f in on_input)
             lines.append(f"{agreeing(len(on_input), 'field')} {fields}: an input named above cannot be read now "
-                         "(damaged or replaced after the plan check): repair it (or delete the field from the plan), "
-                         "then rerun the same command (finished tiles are kept and reused; summary.json lists each)")
+                         "(damaged or replaced after the plan check): repair it, or let its copy finish (or delete "
+                         "the field from the plan), then rerun the same command (finished tiles are kept and reused; "
+                         "summary.json lists each)")
         else:
             lines.append("rerun the same command to retry them (finished tiles are kept; summary.json lists each)")
         return lines

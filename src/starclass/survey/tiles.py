@@ -10,8 +10,10 @@ the tile on the right (above); one on a corner to the tile up-right of it. Centr
 (``x < 0`` or ``x >= nx``, down to -0.5 and up to ``nx - 0.5`` are still pixel 0 and ``nx - 1``)
 go to the nearest edge tile, so no candidate is ever lost.
 
-:class:`MosaicWindow` is the part of a :class:`starclass.io.Mosaics` a tile reads: memory-mapped
-slices, so a worker touches only its window's pages.
+:class:`MosaicWindow` is the part of a :class:`starclass.io.Mosaics` a tile reads: its window's pixels
+(and weight maps, flags) only, read from the files with plain reads, not through their memory maps
+(:func:`starclass.io.mosaic.read_window`): a file cut short while the survey runs is then an error
+naming it, not SIGBUS.
 """
 
 from __future__ import annotations
@@ -200,9 +202,11 @@ def in_core(x: np.ndarray, y: np.ndarray, tile: Tile, shape: tuple[int, int]) ->
 class MosaicWindow:
     """A rectangular window of a :class:`starclass.io.Mosaics`, itself a ``Mosaics``.
 
-    The images are slices of the parent's (memory-mapped) arrays, so nothing is read until a
-    pixel is used; the WCS is sliced to match, and masks come from the parent's weight maps
-    over the window only.
+    The images are copies of the window of the parent's arrays, read when the window is made with
+    plain file reads where the parent's are memory-mapped (:func:`starclass.io.mosaic.read_window`):
+    a page of a memory map past the end of a file cut short while a survey ran was SIGBUS, which
+    killed the process without a word, and a tile reads its pixels long after the file was opened.
+    The WCS is sliced to match; weight maps and masks are read over the window only.
 
     Parameters
     ----------
@@ -224,6 +228,10 @@ class MosaicWindow:
         (:func:`starclass.detect.photometry.psf_decision`, read by
         :func:`~starclass.detect.photometry.carried_psf`): a window with fewer than 10 stars fell back
         on another PSF than its neighbours, and its magnitudes jumped at the tile edges.
+    expect
+        Real path -> ``(size, mtime_ns)`` of each file as the survey checked it: a file read here that
+        differs (changed after the check, or while it is read) is refused naming it
+        (:func:`~starclass.io.mosaic.read_window`). None: not compared.
 
     Examples
     --------
@@ -236,15 +244,22 @@ class MosaicWindow:
 
     def __init__(self, parent, window: tuple[int, int, int, int], flags=None,
                  photon_counts: Mapping[str, bool] | None = None,
-                 apcorr_psf: Mapping[str, Any] | None = None) -> None:
+                 apcorr_psf: Mapping[str, Any] | None = None,
+                 expect: Mapping[str, tuple[int, int]] | None = None) -> None:
+        from starclass.io.mosaic import read_window
+
         x0, x1, y0, y1 = (int(v) for v in window)
         self._parent = parent
         self._flags = flags
+        self._expect = dict(expect or {})
         self.photon_counts = dict(photon_counts or {})
         self.apcorr_psf = None if apcorr_psf is None else dict(apcorr_psf)
         self._window = (x0, x1, y0, y1)
         self._slices = (slice(y0, y1), slice(x0, x1))
-        self.data = {b: parent.data[b][self._slices] for b in parent.bands}
+        # read now, with plain reads: detection and photometry touch these pixels for seconds to minutes, and a
+        # memory-mapped page of a file cut short meanwhile killed the worker (SIGBUS) instead of failing the tile
+        paths = getattr(parent, "paths", None) or {}
+        self.data = {b: read_window(parent.data[b], self._slices, paths.get(b), self._expect) for b in parent.bands}
         self._flagged: dict[str, np.ndarray] = {}
         if flags:
             for b in parent.bands:
@@ -366,24 +381,41 @@ class MosaicWindow:
         ([[11.0, 12.0], [16.0, 17.0]], None)
         """
         if not hasattr(self, "_weights"):
-            from starclass.io.mosaic import ZERO_PADDING_PX, zero_padding
+            from starclass.io.mosaic import ZERO_PADDING_PX, read_window
 
             parent_weights = getattr(self._parent, "weights", None) or {}
             out: dict[str, np.ndarray | None] = {}
             for b in self.bands:
                 w = parent_weights.get(b)
                 if w is not None:
-                    out[b] = w[self._slices]
+                    # a weight map's own file (..._wht.fits), else the image's (a WHT extension)
+                    where = (getattr(self._parent, "weight_paths", None) or {}).get(b) or self.paths.get(b)
+                    out[b] = read_window(w, self._slices, where, self._expect)
                 elif isinstance(parent_weights, dict) and b in parent_weights and not self.blank(b):
                     # a file's band without a weight map (a MosaicSet): its padding, as MosaicSet.padding finds it
                     side = getattr(self._parent, "padding_side", None)
-                    pad = zero_padding(self._parent.data[b], self._slices,
-                                       side(b) if callable(side) else ZERO_PADDING_PX)
+                    pad = self._padding(b, side(b) if callable(side) else ZERO_PADDING_PX)
                     out[b] = np.logical_not(pad).view(np.uint8) if pad.any() else None
                 else:
                     out[b] = None
             self._weights = out
         return self._weights
+
+    def _padding(self, band: str, side: int) -> np.ndarray:
+        """The window's zero padding (:func:`starclass.io.mosaic.zero_padding`), from a plain read of its margin.
+
+        The opening looks ``2 (side // 2)`` px beyond the window: that margin is read with the window (not
+        through the parent's memory map), so the result equals the same part of the whole image's.
+        """
+        from starclass.io.mosaic import read_window, zero_padding
+
+        ny, nx = self._parent.data[band].shape
+        x0, x1, y0, y1 = self._window
+        m = 2 * (side // 2)
+        bx0, bx1, by0, by1 = max(x0 - m, 0), min(x1 + m, nx), max(y0 - m, 0), min(y1 + m, ny)
+        block = read_window(self._parent.data[band], (slice(by0, by1), slice(bx0, bx1)), self.paths.get(band),
+                            self._expect)
+        return zero_padding(block, (slice(y0 - by0, y1 - by0), slice(x0 - bx0, x1 - bx0)), side)
 
     def blank(self, band: str) -> bool:
         """Whether the whole band is zero everywhere (a blank band, not padding: see MosaicSet.blank)."""
@@ -450,16 +482,27 @@ class MosaicWindow:
         x0, x1 = max(box[0] + wx0, 0), min(box[1] + wx0, nx)
         y0, y1 = max(box[2] + wy0, 0), min(box[3] + wy0, ny)
         part = MosaicWindow(self._parent, (x0, max(x1, x0), y0, max(y1, y0)), flags=self._flags,
-                            photon_counts=self.photon_counts, apcorr_psf=self.apcorr_psf)
+                            photon_counts=self.photon_counts, apcorr_psf=self.apcorr_psf, expect=self._expect)
         return part.data[band], part.mask(band), x0 - wx0, y0 - wy0
 
     def mask(self, band: str) -> np.ndarray:
         """Bad pixels of ``band`` within the window (computed once per band)."""
         if band not in self._masks:
-            try:
-                self._masks[band] = np.asarray(self._parent.mask(band, window=self._slices), dtype=bool)
-            except TypeError:  # a Mosaics without windowed masks: slice the whole mask
-                self._masks[band] = np.asarray(self._parent.mask(band), dtype=bool)[self._slices]
+            from starclass.io.mosaic import MosaicSet, bad_pixel_mask
+
+            parent = self._parent
+            if isinstance(parent, MosaicSet):
+                # from the pixels and weights read above, as MosaicSet.mask(band, window) makes it from its memory
+                # maps (a weight-less band's padding is its weight here); its flags where this window has none
+                self._masks[band] = bad_pixel_mask(self.data[band], self.weights[band])
+                lazy = parent.pixel_flags if parent.pixel_flags and not parent.flags_in_data else None
+                if lazy and not self._flags:
+                    self._masks[band] |= lazy.bad(parent.paths[band], window=self._slices)
+            else:
+                try:
+                    self._masks[band] = np.asarray(parent.mask(band, window=self._slices), dtype=bool)
+                except TypeError:  # a Mosaics without windowed masks: slice the whole mask
+                    self._masks[band] = np.asarray(parent.mask(band), dtype=bool)[self._slices]
             if band in self._flagged:
                 self._masks[band] = self._masks[band] | self._flagged[band]
         return self._masks[band]

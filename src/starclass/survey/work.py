@@ -53,8 +53,9 @@ ORDER = "_order"
 
 _MODELS: dict[tuple[str, str], Any] = {}
 _MOSAICS: dict[tuple[str, ...], Any] = {}
-#: The files' stamps (size, mtime, inode) each entry of ``_MOSAICS`` was read at (see :func:`_mosaics`).
-_STAMPS: dict[tuple[str, ...], tuple[tuple[int, ...], ...]] = {}
+#: Each entry of ``_MOSAICS``: its files (images, weight maps, mask files) -> their stamps (size, mtime, inode)
+#: when it was read (see :func:`_mosaics`).
+_STAMPS: dict[tuple[str, ...], dict[str, tuple[int, ...]]] = {}
 _LOCK = threading.Lock()
 #: How many times this process loaded a model (the survey test checks it is once per worker).
 MODEL_LOADS = {"n": 0}
@@ -118,6 +119,11 @@ class TileJob:
     field_notes
         The warnings the field's PSF task handed over (the survey printed them): kept in the tile's file
         with its own, so that a resumed survey whose field has no tile left to run says them again.
+    inputs
+        Real path -> ``(size, mtime_ns)`` of every file the field's tiles read (band images, their weight
+        maps and mask files: :func:`input_files`) as the survey's plan check found them, or None: a tile
+        refuses a file that differs (:func:`check_inputs`, and as its window is read), where it read a
+        weight map replaced during the run without a word.
 
     Examples
     --------
@@ -153,6 +159,7 @@ class TileJob:
     client_pid: int | None = None
     survey: str | None = None
     field_notes: tuple[str, ...] = ()
+    inputs: Any = None
 
     @property
     def key(self) -> str:
@@ -231,11 +238,11 @@ def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: st
 
     key = tuple(sorted(paths.items())) + (str(need_zeropoint), repr(flags), magsys)
     with _LOCK:
-        stamps = _file_stamps(paths)
-        if key in _MOSAICS and _STAMPS.get(key) != stamps:
-            # a mosaic truncated (or rewritten) in place while the survey ran: reading its mapped pixels past the
-            # new end killed the worker with SIGBUS (the whole survey, thread workers), no file named; read again,
-            # a truncated file is then refused naming it, as at the plan check
+        if key in _MOSAICS and _file_stamps(dict(enumerate(_STAMPS.get(key, {})))) != tuple(
+                _STAMPS.get(key, {}).values()):
+            # a mosaic, weight map or mask file truncated (or rewritten) in place while the survey ran: reading its
+            # mapped pixels past the new end killed the worker with SIGBUS (the whole survey, thread workers), no
+            # file named; read again, a truncated file is then refused naming it, as at the plan check
             del _MOSAICS[key]
         if key not in _MOSAICS:
             # memory-mapped: keeping a handful open per worker costs address space, not memory
@@ -244,9 +251,11 @@ def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: st
                 _MOSAICS.pop(next(iter(_MOSAICS)))
             # the flags are applied by each tile's MosaicWindow, over its window only
             # the plan check said a missing V band once per field (survey.run._check_field), not each worker
-            _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False,
-                                         magsys=magsys, warn_v_band=False)
-            _STAMPS[key] = stamps
+            mos = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False,
+                               magsys=magsys, warn_v_band=False)
+            files = [str(f) for f in input_files(mos, flags)]
+            _MOSAICS[key] = mos
+            _STAMPS[key] = dict(zip(files, _file_stamps(dict(enumerate(files))), strict=True))
         if padding_sides:
             # the survey's decision on the whole mosaic: each worker deciding it read a counts mosaic whole again
             _MOSAICS[key].padding_sides.update(padding_sides)
@@ -671,7 +680,8 @@ FIELD_PSF_MAX_SIDE = 4096
 
 def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None, flags: PixelFlags | None = None,
               photon_counts: dict[str, bool] | None = None,
-              max_side: int | None = None) -> dict[str, Any] | None:
+              max_side: int | None = None,
+              expect: dict[str, tuple[int, int]] | None = None) -> dict[str, Any] | None:
     """The PSF of a field's aperture corrections, decided once on its whole mosaic for every tile.
 
     ``detect`` on the whole image (or ``measure`` at the given ``positions``) estimates the PSF from
@@ -696,6 +706,8 @@ def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None,
         As the tiles get them (:class:`TileJob`).
     max_side
         Largest side (px) measured (None: :data:`FIELD_PSF_MAX_SIDE`).
+    expect
+        The files' stamps as the survey checked them (:attr:`TileJob.inputs`), or None.
 
     Returns
     -------
@@ -719,7 +731,7 @@ def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None,
     side = int(FIELD_PSF_MAX_SIDE if max_side is None else max_side)
     x0, y0 = max(0, (nx - side) // 2), max(0, (ny - side) // 2)
     x1, y1 = min(nx, x0 + side), min(ny, y0 + side)
-    whole = MosaicWindow(mosaics, (x0, x1, y0, y1), flags=flags, photon_counts=photon_counts)
+    whole = MosaicWindow(mosaics, (x0, x1, y0, y1), flags=flags, photon_counts=photon_counts, expect=expect)
     if whole.mask(whole.v_band).all():
         return None  # every tile is empty (_find): nothing to correct
     try:
@@ -743,6 +755,68 @@ def field_psf(mosaics: Mosaics, photometry: str, positions: Table | None = None,
     return psf_decision(cat)
 
 
+def input_files(mosaics: Mosaics, flags: PixelFlags | None = None) -> list[Path]:
+    """Every file a tile of ``mosaics`` reads: each band's image, its weight map's file, its mask file.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> mos = SimpleNamespace(paths={"g": Path("f/g.fits"), "i": Path("f/i.fits")},
+    ...                       weight_paths={"g": Path("f/g_wht.fits")})
+    >>> [str(p) for p in input_files(mos, PixelFlags(mask_file="{stem}_bpm.fits"))]
+    ['f/g.fits', 'f/i.fits', 'f/g_wht.fits', 'f/g_bpm.fits', 'f/i_bpm.fits']
+    """
+    paths = [Path(p) for p in (getattr(mosaics, "paths", None) or {}).values()]
+    out = [*paths, *(Path(p) for p in (getattr(mosaics, "weight_paths", None) or {}).values())]
+    if flags is not None and flags.mask_file is not None:
+        out += [flags.mask_path(p) for p in paths]
+    return list(dict.fromkeys(out))
+
+
+def check_inputs(job: TileJob) -> None:
+    """Refuse the tile if a file of its field differs from what the survey's plan check found (``job.inputs``).
+
+    A band image, weight map or mask file replaced or rewritten while the survey ran was read as it was then
+    (a weight map without a word; a mosaic cut short killed the worker, SIGBUS): the field's catalogue mixed
+    tiles of two versions of a file. The tiles made before are kept (their digests hold the old file's stamp,
+    so a rerun redoes them once the file is final).
+
+    Raises
+    ------
+    StarclassError
+        Naming the field and the file, and what changed (cut short: the bytes present and described).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "g_wht.fits"; _ = f.write_bytes(b"x" * 2880)
+    >>> job = TileJob("north", Tile(0, 0, core=(0, 100, 0, 100), window=(0, 132, 0, 132)), (4096, 4096),
+    ...               {"g": "north/g.fits"}, "model", "abc123", "none", 256, None, 4.0, "t.parquet", "d1g35t",
+    ...               inputs={os.path.realpath(f): (2880, f.stat().st_mtime_ns)})
+    >>> check_inputs(job)
+    >>> _ = f.write_bytes(b"y" * 5760)
+    >>> check_inputs(job)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: field 'north': .../g_wht.fits changed after the survey checked its plan (...
+    """
+    from starclass.io.mosaic import changed_message, fits_truncated
+
+    for path, was in (job.inputs or {}).items():
+        try:
+            st = os.stat(path)
+            now: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            now = None
+        if now == tuple(was):
+            continue
+        why = changed_message(path, tuple(was), now).replace("after it was checked",
+                                                             "after the survey checked its plan")
+        cut = fits_truncated(path) if now is not None and now[0] < was[0] else None
+        raise StarclassError(f"field {job.field!r}: {cut + ' (' + why + ')' if cut else why}: the field stops here, "
+                             "so that its catalogue does not mix two versions of the file")
+
+
 def _file_stamps(paths: dict[str, str]) -> tuple[tuple[int, ...], ...]:
     """Each band file's ``(size, mtime_ns, inode)`` (``()`` where it cannot be stat'ed): what tells a changed file."""
     out = []
@@ -764,8 +838,10 @@ def field_psf_of(job: TileJob, positions: Table | None = None) -> dict[str, Any]
     """
     with keep_thread_warnings(job) as lines:
         try:
+            check_inputs(job)
             mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
-            psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
+            psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts,
+                            expect=job.inputs)
         except BaseException:
             _held_or_print(lines)
             raise
@@ -991,9 +1067,10 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
     loaded = cached_model(job.model, job.model_digest, dev)
     cfg = loaded.config
     need_zp = job.photometry != "skip" or cfg.normalisation in ("rgb", "flux")
+    check_inputs(job)
     mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys, job.padding_sides)
     window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags, photon_counts=job.photon_counts,
-                          apcorr_psf=job.apcorr_psf)
+                          apcorr_psf=job.apcorr_psf, expect=job.inputs)
     model_bands = list(cfg.bands)
     if job.positions is None:
         cat = _find(job, window, model_bands)
