@@ -71,7 +71,13 @@ on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names th
 
 ``--seed`` draws the folds and, unless ``--recipe seeds=N`` is given, seeds the training (the
 validation draw and the network's start); ``--recipe seeds=N`` changes only the training seed, so a
-run can be repeated with another training seed on the same folds.
+run can be repeated with another training seed on the same folds. ``--write-folds LIST.csv`` writes
+those folds for others and exits: the cutout list with the benchmark's fold of each row as its ``fold``
+column (file paths made absolute; atomic; an existing file only with ``--overwrite``; never inside
+``--data`` or the shared data folder), so that ``starclass train --cv fold`` holds out the same folds::
+
+    .venv/bin/python benchmarks/real_pandas.py --write-folds /tmp/pandas_folds.csv
+    starclass train --task m31-real --stamps /tmp/pandas_folds.csv --group-column object_id --cv fold -o m31_folds
 
 Balancing the classes within regions of M31 (issue 12, "the disc shortcut"): every cutout
 gets ``r_m31_deg`` (projected distance from M31's centre) and ``r_m31_bin`` (its quintile
@@ -146,6 +152,7 @@ The machine is shared: timings are indicative only.
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import difflib
 import importlib.util
@@ -165,7 +172,8 @@ from sklearn.metrics import f1_score, roc_auc_score
 from starclass.errors import StarclassError
 from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.threshold import threshold_for_purity
-from starclass.io.cutout_folders import CutoutSet, label_classes, read_cutout_folder
+from starclass.io.atomic import atomic_path
+from starclass.io.cutout_folders import CutoutSet, label_classes, read_csv_rows, read_cutout_folder
 from starclass.learn.checkpoint import load_model
 from starclass.learn.classify import predict_inputs, trust_columns
 from starclass.learn.config import get_preset
@@ -175,7 +183,7 @@ from starclass.learn.provenance import library_versions, row_digests
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels
 from starclass.models.torchvision_nets import find_cached_weights
-from starclass.schema import PRED_SET
+from starclass.schema import FOLD, PRED_SET
 from starclass.stamps.images import cutout_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,6 +232,125 @@ def add_regions(cs: CutoutSet) -> CutoutSet:
 
 #: the PAndAS cutouts' own pixel scale (arcsec; shared/data/pandas-m31/README.md)
 PANDAS_ARCSEC_PER_PX = 0.187
+
+
+def check_fold_list_target(path: str | os.PathLike, *, overwrite: bool, protected: list[Path]) -> Path:
+    """Refuse a ``--write-folds`` target before the folder is read: not a CSV, existing, or inside the data.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where the list is to be written.
+    overwrite : bool
+        Whether an existing file may be replaced (``--overwrite``).
+    protected : list of pathlib.Path
+        Folders nothing is written into: the ``--data`` folder and the shared data folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    StarclassError
+        Naming the path and what is wrong with it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> check_fold_list_target(d / "out.csv", overwrite=False, protected=[d / "data"]).name
+    'out.csv'
+    >>> try:
+    ...     check_fold_list_target(d / "data" / "folds.csv", overwrite=False, protected=[d / "data"])
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(" is inside ")[1].split(";")[0] == str(d / "data"))
+    True
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".csv":
+        raise StarclassError(f"--write-folds {p}: the list is written as CSV; give a name ending in .csv.")
+    where = Path(os.path.abspath(p))
+    for folder in protected:
+        # abspath keeps a symlinked shared folder's own name, resolve() finds it under another name too
+        for a, b in ((where, Path(os.path.abspath(folder))), (where.resolve(), folder.resolve())):
+            if a == b or b in a.parents:
+                raise StarclassError(f"--write-folds {p} is inside {folder}; the benchmark never writes into its "
+                                     "data, so give a path outside it.")
+    if p.is_dir():
+        raise StarclassError(f"--write-folds {p} is a folder; give the path of the CSV to write.")
+    if p.exists() and not overwrite:
+        raise StarclassError(f"--write-folds {p} exists; give --overwrite to replace it.")
+    return p
+
+
+def write_fold_list(cs: CutoutSet, folds: np.ndarray, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Write the cutout list ``cs`` was read from, with the benchmark's folds as its ``fold`` column.
+
+    Every cell is kept as the CSV has it, except the file columns, which are made absolute (the list is
+    written outside the data folder, so the paths relative to it would no longer lead to the images).
+    ``starclass train --cv fold --stamps LIST --group-column object_id`` then holds out these folds in
+    turn: the split every model of the benchmark is scored on.
+
+    Parameters
+    ----------
+    cs : CutoutSet
+        The cutouts as :func:`read_cutout_folder` read them from a CSV.
+    folds : numpy.ndarray
+        Fold of every row of ``cs`` (:func:`group_folds`, as :func:`main` draws them).
+    path : str or os.PathLike
+        The CSV to write (atomically).
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    StarclassError
+        When the source list already has a ``fold`` column, its rows are not those of ``cs``, or ``path``
+        exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for k in range(4):
+    ...     np.save(d / f"c{k}.npy", np.full((8, 8), float(k), np.float32))
+    >>> _ = (d / "labels.csv").write_text("file,label,object_id\\n" + "".join(
+    ...     f"c{k}.npy,{'cluster' if k % 2 else 'galaxy'},o{k // 2}\\n" for k in range(4)))
+    >>> cs = read_cutout_folder(d / "labels.csv", group_column="object_id")
+    >>> out = write_fold_list(cs, np.array([0, 0, 1, 1]), d / "out" / "folds.csv")
+    >>> read_cutout_folder(out, group_column="object_id").folds.tolist()
+    [0, 0, 1, 1]
+    """
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise StarclassError(f"{p} exists; give --overwrite to replace it.")
+    names, rows, lines = read_csv_rows(cs.source)
+    if FOLD in names:
+        raise StarclassError(f"{cs.source} has a column {FOLD!r} already; the benchmark draws its own folds "
+                             "and does not replace a list's.")
+    folds = np.asarray(folds)
+    if list(lines) != list(cs.lines or []) or folds.shape != (len(rows),):
+        raise StarclassError(f"{cs.source}: {len(rows)} rows, but the cutouts read are {len(cs.lines or [])} and "
+                             f"the folds {folds.size}; the list must be written from the cutouts of this CSV.")
+    file_cols = [c for c in names if c == cs.file_column or c.lower().startswith("file_")]
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(p) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow([*names, FOLD])
+        for row, fold in zip(rows, folds):
+            cells = {c: (row.get(c) or "") for c in names}
+            for c in file_cols:
+                if cells[c].strip():
+                    cells[c] = os.path.abspath(cs.root / cells[c].strip())
+            out.writerow([*(cells[c] for c in names), int(fold)])
+    return p
 
 
 def cnn_config(name: str, starcnet_width: int = 32):
@@ -1413,6 +1540,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="morphology features file (default OUT/morphology_features.npy; measured if absent)")
     ap.add_argument("--tag", default="", help="suffix of the run's name in OUT (variants side by side)")
     ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches per CNN")
+    ap.add_argument("--write-folds", default=None, metavar="LIST.csv",
+                    help="write the cutout list with the benchmark's folds as its 'fold' column (for starclass train "
+                         "--cv fold) and exit; never inside --data")
+    ap.add_argument("--overwrite", action="store_true", help="replace an existing --write-folds file")
     ap.add_argument("--device", default="cpu",
                     help="where the CNNs train and predict: cpu (the default, as every published row), "
                          "cuda, cuda:N, or auto (CUDA when there is one); the baselines always run on the CPU")
@@ -1424,6 +1555,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in (n.strip() for n in args.models.split(",")):
             if name in CNNS:
                 variant_config(name, args)
+        if args.write_folds:
+            # an existing file or a path inside the data stops here, before the folder is read
+            shared = [q for q in (ROOT.parent / "shared", ROOT.parents[1] / "shared") if q.is_dir()]
+            check_fold_list_target(args.write_folds, overwrite=args.overwrite,
+                                   protected=[Path(args.data), *shared])
         if args.summarise:
             # a typo in a run's name stops here, before the folder is read and every row bootstrapped
             check_summary_names(args)
@@ -1440,6 +1576,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"real_pandas: {exc}")
         return 2
     folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
+    if args.write_folds:
+        try:
+            path = write_fold_list(cs, folds, args.write_folds, overwrite=args.overwrite)
+        except StarclassError as exc:
+            print(f"real_pandas: {exc}")
+            return 2
+        print(f"wrote {path}: {len(folds)} cutouts in {args.n_folds} folds (seed {args.seed}); score them with "
+              f"'starclass train --task m31-real --stamps {path} --group-column object_id --cv fold -o OUT'")
+        return 0
     if args.summarise:
         # the rows classify --stamps leaves unclassified, at every stamp size of the runs summarised
         runs = sorted({n.split(" ")[0] for n in stored_names(Path(args.out))})

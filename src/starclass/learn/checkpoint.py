@@ -1435,6 +1435,14 @@ def _on_device(loaded: LoadedModel, device: str | torch.device) -> LoadedModel:
 
     ``net.to(device)`` moves a module in place: classifying with a notebook's fitted estimator on another
     device moved the estimator's own networks there (and set them to eval mode), until 2026-12-07.
+
+    The copy is of the modules only: a weight or buffer already on ``device`` is shared with the caller's
+    network, one elsewhere is copied straight to ``device``. Until a later fix that day every network was
+    deep-copied whole and then moved, so a model on the GPU in training mode took twice its memory there just
+    to be switched to eval mode, and a CPU model going to the GPU was first copied on the CPU. Shared
+    tensors are safe here: eval mode changes no weight, and a batch norm in eval mode reads its running
+    statistics without updating them; like ``loaded`` itself where it is ready, the copy then sees what
+    the caller later does to its weights.
     """
     import copy
     import dataclasses
@@ -1453,7 +1461,21 @@ def _on_device(loaded: LoadedModel, device: str | torch.device) -> LoadedModel:
     if all(not net.training and all(there(t) for t in [*net.parameters(), *net.buffers()])
            for net in loaded.members):
         return loaded
-    members = [copy.deepcopy(net).to(dev).eval() for net in loaded.members]
+    def placed(t: torch.Tensor) -> torch.Tensor:
+        if there(t):
+            return t
+        if isinstance(t, torch.nn.Parameter):
+            return torch.nn.Parameter(t.detach().to(dev), requires_grad=t.requires_grad)
+        return t.to(dev)
+
+    members = []
+    for net in loaded.members:
+        # eval() on a shallow copy would set the ``training`` flags of the caller's own submodules, which a
+        # shallow copy shares; deepcopy copies every module (and any attribute that refers to one, consistently)
+        # while the memo hands it each weight and buffer as placed, so no tensor is copied twice and the copy
+        # needs no .to(), which would move a shared Parameter in place (``param.data = ...``)
+        memo = {id(t): placed(t) for t in [*net.parameters(), *net.buffers()]}
+        members.append(copy.deepcopy(net, memo).eval())
     return dataclasses.replace(loaded, members=members)
 
 
