@@ -69,7 +69,8 @@ KEPT_FOR_IMPORT_TIME: dict[str, set[str]] = {
     "starclass.cli.train_cmd": {"torch", "Table", "MosaicsLike", "PixelFlags", "StampStore", "StampStores"},
     # cli._app: TaskConfig (the task configs and starclass.schema load numpy, which `starclass --help` does not)
     "starclass.cli._app": {"Table", "Mosaics", "MosaicSet", "PixelFlags", "TaskConfig"},
-    "starclass.cli.info_cmd": {"Table"},
+    # starclass.io.cutout_folders (CutoutSet) loads 347 modules that info does not need for a catalogue
+    "starclass.cli.info_cmd": {"Table", "CutoutSet"},
     # the next: lines' words (suggest and inspect import them at their top) load no astropy
     "starclass.cli.next_steps": {"Table"},
     # evaluate's no-distance note takes the catalogue as read; astropy.table is not loaded by --help

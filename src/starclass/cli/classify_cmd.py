@@ -840,7 +840,10 @@ def next_after_classifying(output: str | Path, model: str | Path, stamps: str | 
         # evaluate's and report's default folders lie inside a folder of label sub-folders classified from inside
         # it, and are refused there (read next time as labels): each is proposed beside the cutouts instead
         figures, page = beside_cutouts(Path("evaluation"), stamps), output_outside_cutouts(output, stamps)
-        figures = "" if figures is None else f" -o {shlex.quote(figures)}"
+        from starclass.cli.next_steps import evaluation_option
+
+        # a free folder: a second classify's line named evaluate's default, which the first one's had written
+        figures = evaluation_option("evaluation" if figures is None else figures)
         page = "" if page is None else f" -o {shlex.quote(page)}"
         # shown_command: in double quotes where a path is quoted ('my out.csv'), so that the command copies whole
         return (f"next: score it with {shown_command(f'starclass evaluate {out}{figures}')}, or as one page with "
@@ -938,8 +941,11 @@ page with 'starclass report out.ecsv -r f/truth.ecsv'"
     from starclass.cli.suggest_cmd import data_dir_words
 
     out, m = (shlex.quote(str(p)) for p in (output, model))
+    from starclass.cli.next_steps import evaluation_option
+
+    figures = evaluation_option()  # evaluate's default folder, where a first classify's line wrote it: another
     if labelled:
-        return (f"next: score it with {shown_command(f'starclass evaluate {out}')}, or as one page with "
+        return (f"next: score it with {shown_command(f'starclass evaluate {out}{figures}')}, or as one page with "
                 f"{shown_command(f'starclass report {out}')}")
     # a store's classification carries its prob_<k>: suggest ranks them as they are (no stamps cut again)
     mos = "" if store or recorded else f" --mosaics {data_dir_words(mosaics)}"
@@ -949,7 +955,7 @@ page with 'starclass report out.ecsv -r f/truth.ecsv'"
     against = (f"the field's {' and '.join(r.name for r in references)}" if references else
                "a labelled catalogue of the field (TRUTH.ecsv: a truth, the people's labels, an 'inspect --export')")
     return (f"next: score it against {against} with "
-            f"{shown_command(f'starclass evaluate {out}{ref}')}, or as one page with "
+            f"{shown_command(f'starclass evaluate {out}{ref}{figures}')}, or as one page with "
             f"{shown_command(f'starclass report {out}{ref}')}; or choose the candidates people should "
             f"label with {shown_command(f'starclass suggest {m} {out}{mos} -n 200 -o {sug}')}")
 

@@ -25,6 +25,8 @@ from starclass.schema import DEC, ID, RA, X, Y
 if TYPE_CHECKING:  # astropy.table (0.35 s) is imported where a file is read, not at every command's --help
     from astropy.table import Table
 
+    from starclass.io.cutout_folders import CutoutSet
+
 #: The columns a DS9 region file of each --ds9-coords is written from.
 REGION_COLUMNS = {"image": (X, Y), "icrs": (RA, DEC), "fk5": (RA, DEC)}
 
@@ -1538,6 +1540,81 @@ def _label_names(cs) -> dict[str, str]:
     return {}
 
 
+def fitting_tasks_line(cs: CutoutSet) -> str | None:
+    """``tasks: label 1-2: galaxy-cluster, ...; expert 1-5: galaxy-cluster-experts (--label-column expert)``.
+
+    Which packaged tasks train on a labelled cutout folder as it is, column by column: a task fits a column
+    when it reads the folder's bands (or, for a folder without band columns, as many channels) and the
+    column's labels are exactly its classes (through its ``merge``), or, for a task with a ``label_map``,
+    when the map names every label and its classes all have one. A simulated galaxy-cluster folder holds the
+    experts' five kinds in ``expert`` beside the binary ``label``: ``info`` said nothing of which task takes
+    them, and a task file of one's own for five classes, written without ``threshold: null``, was refused
+    for a threshold it never wrote. Other columns are listed only where a task fits them (``n_members``
+    holds whole numbers too). None for a folder without labels.
+
+    Parameters
+    ----------
+    cs : CutoutSet
+        The folder as read (``read_cutout_folder``).
+
+    Returns
+    -------
+    str or None
+        One line; for a label column no task fits, what to do instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from astropy.table import Table
+    >>> from starclass.io.cutout_folders import CutoutSet
+    >>> cs = CutoutSet(images=np.zeros((3, 1, 8, 8), "f4"), table=Table({"label": ["1", "2", "3"]}),
+    ...                files=["a", "b", "c"], labels=np.array(["1", "2", "3"]), groups=np.array(["a", "b", "c"]),
+    ...                label_column="label")
+    >>> print(fitting_tasks_line(cs))
+    tasks that train on these labels (train --task TASK --label-column COLUMN): label 1-3: cool-core, cool-core-compact
+    """
+    import numpy as np
+
+    from starclass.io.cutout_folders import column_classes
+    from starclass.learn.config import PRESETS
+    from starclass.schema import label_key
+
+    if cs.labels is None:
+        return None
+    channels = int(cs.images.shape[1])
+    tasks = [PRESETS.load(n) for n in PRESETS.names()]
+    bands = sorted(str(b).lower() for b in cs.bands) if cs.bands else None
+    tasks = [t for t in tasks if (sorted(t.bands) == bands if bands else len(t.bands) == channels)]
+    label_column = cs.label_column or "label"
+    columns = [(label_column, [str(v) for v in np.asarray(cs.labels)])]
+    if cs.source.is_file():
+        columns += [(c, [str(v) for v in cs.table[c]]) for c in cs.table.colnames
+                    if c != label_column and not _is_float_column(cs.table[c])]
+    said = []
+    for name, values in columns:
+        numbers = column_classes(values)
+        if numbers is not None and len(numbers) >= 2:
+            fits = [t.name for t in tasks if not t.label_map and numbers <= set(t.merge or t.classes)
+                    and {t.merge.get(v, v) for v in numbers} == set(t.classes)]
+            shown = (f"{min(numbers)}-{max(numbers)}" if numbers == set(range(min(numbers), max(numbers) + 1))
+                     else ", ".join(map(str, sorted(numbers))))
+        elif name == label_column and numbers is None:
+            words = {label_key(v) for v in values if label_key(v)}
+            fits = [t.name for t in tasks if t.label_map and words <= {label_key(k) for k in t.label_map}
+                    and {t.label_map[k] for k in t.label_map if label_key(k) in words} == set(t.classes)]
+            shown = ", ".join(sorted(words)[:6]) + (", ..." if len(words) > 6 else "")
+        else:
+            continue
+        if fits:
+            said.append(f"{name} {shown}: {', '.join(fits)}")
+        elif name == label_column:
+            said.append(f"{name} {shown}: none of the packaged tasks (a task file of your own names its classes: "
+                        "docs/models.md, Task configs)")
+    if not said or (len(said) == 1 and "none of the packaged" in said[0] and len(columns) == 1):
+        return f"tasks that train on these labels: {said[0]}" if said else None
+    return "tasks that train on these labels (train --task TASK --label-column COLUMN): " + "; ".join(said)
+
+
 def cutout_summary(path: Path, *, file_column: str = "file", task: TaskConfig | None = None) -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
@@ -1712,6 +1789,8 @@ def cutout_summary(path: Path, *, file_column: str = "file", task: TaskConfig | 
         lines.append(f"folds: {counted(len(names), 'ready-made fold')} in column {FOLD!r} ("
                      + ", ".join(f"{n}: {sizes[n]}" for n in names)
                      + "): train --cv fold holds out each in turn; train --cv K draws folds of its own")
+    if task is None and (fitting := fitting_tasks_line(cs)):
+        lines.append(fitting)
     if cs.source.is_file():
         # the float columns (probabilities, positions) by their range: "prob_1 30" said only that no two differed
         floats = [c for c in cs.table.colnames if _is_float_column(cs.table[c])]

@@ -132,6 +132,34 @@ def free_name(stem: str, suffix: str = "", taken: Sequence[str] = ()) -> str:
     return name
 
 
+def evaluation_option(default: str | os.PathLike = "evaluation") -> str:
+    """`` -o NAME`` for a ``next:`` line's ``evaluate``, where its default folder exists here; else ``""``.
+
+    ``evaluate`` writes into ``evaluation`` whatever it scores: a second ``classify`` in a folder where the
+    first one's line was run proposed ``starclass evaluate c2.ecsv``, refused as printed ("--output evaluation
+    exists; give --overwrite to replace it", found walking the seed presets, 2026-12-07). Quoted for a shell.
+
+    Parameters
+    ----------
+    default : str or path-like
+        The folder evaluate would write (``evaluation``, or one proposed beside a cutout folder).
+
+    Examples
+    --------
+    >>> evaluation_option()  # none here
+    ''
+    >>> import tempfile, os
+    >>> here = os.getcwd(); os.chdir(tempfile.mkdtemp()); os.mkdir("evaluation")
+    >>> evaluation_option(), evaluation_option("elsewhere")
+    (' -o evaluation_1', ' -o elsewhere')
+    >>> os.rmdir("evaluation"); os.chdir(here)
+    """
+    name = str(default)
+    if name == "evaluation" and not os.path.lexists(name):
+        return ""
+    return f" -o {shlex.quote(free_name(name))}"
+
+
 def classified_name() -> str:
     """The ``-o`` of a ``classify`` a ``next:`` line proposes: ``classified.ecsv``, else the first one free.
 

@@ -128,13 +128,17 @@ def simulate_cmd(
                                            progress=progress, volunteers=volunteers)
         echo(f"    labels: {labels}")
         echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        from starclass.simulate.seed_presets import label_line, volunteers_line
+        from starclass.simulate.seed_presets import EXPERTS_TASK, expert_line, label_line, volunteers_line
 
         # the simulator's class names above, the task's (train, classify) here: both, so neither surprises. The
         # task is the one the next line trains with: "in task cool-core's classes" above "--task cool-core-compact"
         # named two tasks for one
         # ~140 characters: folded at a terminal's width, whole in a log
         echo_wrapped(f"     label: {label_line(labels, cutouts_task(preset.lower()))}")
+        # the experts' five kinds are written too: which task trains on them went unsaid
+        if (experts := expert_line(labels)) is not None:
+            echo_wrapped(f"    expert: {experts} (the expert column: train the five with "
+                         f"{train_command(EXPERTS_TASK, labels, size, '--label-column expert')})")
         # galaxy-cluster's volunteers are on by default: six columns of labels.csv (a consensus to train on) went unsaid
         if (vol := volunteers_line(labels)) is not None:
             echo_wrapped(f"    {vol}")
@@ -412,6 +416,29 @@ def _quick_task(bands: list[str] | tuple[str, ...]) -> str:
     return "TASK"
 
 
+def train_command(task: str, labels: Path, size: int | None, options: str = "") -> str:
+    """``'starclass train --task TASK --stamps LABELS [OPTIONS] [--stamp-size N] -o MODEL'``, quoted as lines show it.
+
+    ``--stamp-size`` is given where the folder's cutouts (``--size``) are much smaller than the task's stamps:
+    enlarged cutouts gain nothing and cost the factor squared (train says so too).
+
+    Examples
+    --------
+    >>> print(train_command("galaxy-cluster-experts", Path("gc/labels.csv"), 32, "--label-column expert"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'starclass train --task galaxy-cluster-experts --stamps gc/labels.csv --label-column expert --stamp-size 32
+    -o MODEL'
+    """
+    from starclass.cli.next_steps import free_name
+    from starclass.learn.config import ENLARGED_FROM, get_preset
+
+    stamp = int(get_preset(task).stamp_size)
+    keep = f" --stamp-size {size}" if size is not None and stamp / size >= ENLARGED_FROM else ""
+    more = f" {options}" if options else ""
+    return shown_command(f"starclass train --task {task} --stamps {shell_word(labels)}{more}{keep} "
+                         f"-o {shell_word(free_name('MODEL'))}")
+
+
 def next_after_seed_preset(preset: str, labels: Path, size: int | None) -> str:
     """The line after ``simulate --preset cool-core|galaxy-cluster|open-globular``: how to train on the folder.
 
@@ -439,18 +466,14 @@ def next_after_seed_preset(preset: str, labels: Path, size: int | None) -> str:
     MODEL' (the paper's network: --task open-globular), then classify a folder simulated with another --seed with
     'starclass classify --stamps OTHER/labels.csv --model MODEL -o classified.csv'
     """
-    from starclass.learn.config import ENLARGED_FROM, get_preset
     from starclass.simulate.seed_presets import SEED_PRESETS
 
     paper = SEED_PRESETS[preset][1]
     task = f"{paper}-compact"  # the compact CNN: trained on a CPU in minutes, as docs/seeds.md measures it
-    stamp = int(get_preset(task).stamp_size)
-    # cutouts enlarged to the task's stamps gain nothing and cost the factor squared (train says so too)
-    keep = f" --stamp-size {size}" if size is not None and stamp / size >= ENLARGED_FROM else ""
     from starclass.cli.next_steps import free_name
 
     model, out = shell_word(free_name("MODEL")), shell_word(free_name("classified", ".csv"))
-    train = shown_command(f"starclass train --task {task} --stamps {shell_word(labels)}{keep} -o {model}")
+    train = train_command(task, labels, size)
     classify = shown_command(f"starclass classify --stamps OTHER/labels.csv --model {model} -o {out}")
     return (f"next: train on it with {train} (the paper's network: --task {paper}), then classify a folder "
             f"simulated with another --seed with {classify}")

@@ -1873,7 +1873,13 @@ def _train_on_cutouts(cfg, source: Path | list[Path], *, output: Path, group_col
 
     # every label mapped now, as training will: an unknown one is named with the task file it
     # needs adding to (the same check inside training knows the task, not the file it came from)
-    label_classes(cutouts, cfg.label_map, config=cfg, task_file=task_file)
+    read_classes = label_classes(cutouts, cfg.label_map, config=cfg, task_file=task_file)
+    from starclass.io.cutout_folders import fuller_label_column
+
+    # galaxy-cluster-experts on the default label column (the binary 1, 2 of five classes) was refused only once
+    # training had begun, "classes 3, 4, 5 have no training example", with no word of the expert column
+    if (fuller := fuller_label_column(cutouts, cfg, read_classes)) is not None:
+        raise StarclassError(fuller)
     if not isinstance(source, list) and (said := tied_labels_note(cutouts.table, cutouts.source)):
         warnings.warn(said, UserWarning, stacklevel=2)
     if note := colour_note(cutouts, cfg):

@@ -20,7 +20,9 @@ trained for a few epochs beats chance clearly:
 ``xray_optical`` (``galaxy-cluster``: xray, optical; cluster / non-cluster)
     cluster: an extended beta-model X-ray blob and an optical overdensity of small
     galaxies; non-cluster: an X-ray point source with a single bright optical counterpart,
-    or a faint blob with no galaxies.
+    or a faint blob with no galaxies. For a task of five classes (``galaxy-cluster-experts``, the
+    experts' kinds): 1 and 2 clusters (2 smaller and fainter), 3 and 4 point sources (3 with a wider
+    optical counterpart), 5 the faint blob.
 ``coolcore`` (``cool-core``: xray; cool core / weak cool core / non-cool core)
     beta-model X-ray surface brightness with Poisson noise; the core radius and central
     peak set the class (small and peaked, intermediate, large and flat with an offset).
@@ -51,6 +53,8 @@ KINDS = ("hst4", "ground2", "rgb", "xray_optical", "coolcore")
 
 # classes each kind draws (the reference classes of its task)
 _KIND_CLASSES = {"hst4": 4, "ground2": 2, "rgb": 2, "xray_optical": 2, "coolcore": 3}
+# kinds that also draw another number of classes: xray_optical the galaxy-cluster experts' five
+_OTHER_CLASSES = {"xray_optical": (5,)}
 
 
 @dataclass
@@ -309,14 +313,18 @@ def _draw_rgb(rng, n: int, size: int, classes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _draw_xray_optical(rng, n: int, size: int, classes: np.ndarray) -> np.ndarray:
+def _draw_xray_optical(rng, n: int, size: int, classes: np.ndarray, five: bool = False) -> np.ndarray:
     xx, yy = _grid(size)
     f = size / 64.0
     out = np.empty((n, 2, size, size), dtype=np.float32)
+    # classes 1-2 (binary) or, with five, 1-5 (the experts' kinds); the binary draw is kept as it was (its random
+    # stream too)
     for i in range(n):
-        if classes[i] == 1:  # cluster
-            rc = rng.uniform(3.0, 8.0) * f
-            counts = rng.uniform(150, 600)
+        c = int(classes[i])
+        if c == 1 or (five and c == 2):  # cluster (five: 2 is the smaller, fainter high-z one)
+            shrink = 0.5 if c == 2 else 1.0
+            rc = rng.uniform(3.0, 8.0) * f * shrink
+            counts = rng.uniform(150, 600) * shrink
             xr = _beta(xx, yy, rng.normal(0, 1), rng.normal(0, 1), rc, 0.67, rng.uniform(0.7, 1.0),
                        rng.uniform(0, np.pi))
             xr = counts * xr / xr.sum()
@@ -325,10 +333,12 @@ def _draw_xray_optical(rng, n: int, size: int, classes: np.ndarray) -> np.ndarra
             a = rng.uniform(0, 2 * np.pi, k)
             opt = _gauss(xx, yy, r * np.cos(a), r * np.sin(a), np.full(k, 1.5 * max(f, 0.5)), None, 0,
                          np.exp(rng.uniform(np.log(100), np.log(600), k)))
-        elif rng.uniform() < 0.6:  # point source (AGN / star) with one optical counterpart
+        elif (c in (3, 4)) if five else rng.uniform() < 0.6:  # point source (AGN / star), one optical counterpart
             counts = rng.uniform(80, 400)
             xr = _gauss(xx, yy, 0, 0, 1.6 * max(f, 0.5), None, 0, counts)
-            opt = _gauss(xx, yy, 0, 0, 1.3 * max(f, 0.5), None, 0, rng.uniform(800, 3000))
+            # five: a nearby galaxy (3) is a wide optical source
+            wide = 3.0 if five and c == 3 else 1.3
+            opt = _gauss(xx, yy, 0, 0, wide * max(f, 0.5), None, 0, rng.uniform(800, 3000))
         else:  # spurious faint blob, nothing optical
             counts = rng.uniform(40, 120)
             xr = _beta(xx, yy, 0, 0, rng.uniform(2.0, 6.0) * f)
@@ -399,6 +409,8 @@ def make_synthetic_stamps(
         nb = len(config.bands)
         return _draw_hst4(rng, n, size, nb, ref), ref, kind
     k = _KIND_CLASSES[kind]
+    if config.n_classes in _OTHER_CLASSES.get(kind, ()):
+        k = config.n_classes
     if config.n_classes != k:
         raise StarclassError(
             f"synthetic data: generator {kind!r} draws {k} classes, task {config.name!r} has {config.n_classes}"
@@ -414,7 +426,8 @@ def make_synthetic_stamps(
     out_lab = np.asarray(config.classes)[idx] if n else np.zeros(0, dtype=int)
     draw = {"ground2": _draw_ground2, "rgb": _draw_rgb, "xray_optical": _draw_xray_optical,
             "coolcore": _draw_coolcore}[kind]
-    stamps = draw(rng, n, size, idx + 1)
+    stamps = (_draw_xray_optical(rng, n, size, idx + 1, five=True) if kind == "xray_optical" and k == 5
+              else draw(rng, n, size, idx + 1))
     return (stamps[:, :1] if one_of_two else stamps), _reference_for(config, out_lab), kind
 
 

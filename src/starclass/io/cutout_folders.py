@@ -4919,6 +4919,85 @@ _NOT_RECORDED = frozenset({"", "nan", "none", "null", "--", "n/a", "na"})
 LABEL_LIKE = frozenset({"label", "labels", "class", "classes", "class_name", "type", "category", "truth"})
 
 
+def column_classes(values: Iterable[object]) -> set[int] | None:
+    """The class numbers a column's cells hold (blank and 0 cells left out), or None when a cell is no whole number.
+
+    Examples
+    --------
+    >>> sorted(column_classes(["1", " 2", "", "0", "2.0"])), column_classes(["1", "cluster"])
+    ([1, 2], None)
+    """
+    out: set[int] = set()
+    for cell in values:
+        text = str(cell).strip()
+        if not text or text == "--":
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if not np.isfinite(number) or number != int(number) or number < 0:
+            return None
+        if number:
+            out.add(int(number))
+    return out
+
+
+def fuller_label_column(cs: CutoutSet, config: Any, classes: np.ndarray) -> str | None:
+    """A refusal when the label column lacks some of the task's classes and another column holds all of them.
+
+    ``simulate --preset galaxy-cluster`` writes the binary ``label`` and the experts' five kinds in
+    ``expert``: ``train --task galaxy-cluster-experts`` without ``--label-column expert`` read ``label``'s 1
+    and 2 as two of its five classes and was refused only later, "classes 3 (nearby galaxy), 4 (point
+    source), 5 (other) have no training example", with no word of the column that holds them.
+
+    Parameters
+    ----------
+    cs : CutoutSet
+        The list read (``label_column`` the column asked for).
+    config : TaskConfig
+        The task (one with a ``label_map`` reads words: not checked).
+    classes : numpy.ndarray
+        The class of each row as :func:`label_classes` reads it (0: none).
+
+    Returns
+    -------
+    str or None
+        The message naming both columns and the option to give, or None.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> t = Table({"label": ["1", "2", "2"], "expert": ["1", "4", "5"], "other": ["1", "2", "3"]})
+    >>> cs = CutoutSet(images=np.zeros((3, 1, 4, 4), np.float32), table=t, files=["a", "b", "c"],
+    ...                labels=np.array(["1", "2", "2"]), groups=np.array(["a", "b", "c"]), label_column="label",
+    ...                source=Path("gc/labels.csv"))
+    >>> fuller_label_column(cs, get_preset("galaxy-cluster-experts"), np.array([1, 2, 2])) is None
+    True
+    >>> t["expert"] = ["1", "2", "3"]; t.add_row(["2", "4", "4"]); t.add_row(["1", "5", "5"])
+    >>> print(fuller_label_column(cs, get_preset("galaxy-cluster-experts"), np.array([1, 2, 2, 2, 1])))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    gc/labels.csv: column 'label' holds classes 1, 2 of the 5 of task 'galaxy-cluster-experts' (1 (low-z cluster),
+    2 (high-z cluster), 3 (nearby galaxy), 4 (point source), 5 (other)), and column 'expert' all 5: give
+    --label-column expert
+    """
+    if config.label_map or cs.table is None or not len(cs.table) or len(cs.table) != len(classes):
+        return None
+    wanted = {int(c) for c in config.classes}
+    have = {int(c) for c in np.asarray(classes) if c > 0}
+    if not have or have >= wanted:
+        return None
+    asked = cs.label_column or "label"
+    fuller = [c for c in cs.table.colnames if c != asked and column_classes(cs.table[c]) == wanted]
+    if not fuller:
+        return None
+    named = ", ".join(f"{c} ({n})" for c, n in zip(config.classes, config.class_names))
+    return (f"{cs.source}: column {asked!r} holds classes {', '.join(map(str, sorted(have)))} of the "
+            f"{len(wanted)} of task {config.name!r} ({named}), and column {fuller[0]!r} all {len(wanted)}: give "
+            f"--label-column {fuller[0]}")
+
+
 def label_like_column(columns: Iterable[str], label_column: str) -> str | None:
     """The first of ``columns`` that may hold the labels asked for as ``label_column`` under another
     name (a spreadsheet's ``Label``, a ``class`` column: :data:`LABEL_LIKE`), else None.

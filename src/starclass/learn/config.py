@@ -826,14 +826,19 @@ class TaskConfig:
             self.threshold = _real(self.threshold, f"{where}: threshold")
             if not (0.0 <= self.threshold <= 1.0):
                 raise StarclassError(f"{where}: threshold={self.threshold} must be in [0, 1]")
-            if self.positive_class is None:
-                raise StarclassError(f"{where}: a threshold needs a positive_class")
             if len(self.classes) != 2:
                 # as classify --threshold: P(positive) >= T decides between two classes; on more it silently
-                # overruled the most probable class
-                raise StarclassError(f"{where}: threshold={self.threshold} applies to binary tasks only; this task "
-                                     f"has {len(self.classes)} classes {self.classes} (remove threshold, or "
-                                     "set it to null)")
+                # overruled the most probable class. Said before a missing positive_class: a five-class file
+                # extending galaxy-cluster with 'positive_class: null' was told only "a threshold needs a
+                # positive_class", which no positive_class mends
+                raise StarclassError(f"{where}: threshold={self.threshold:g} applies to binary tasks only; this task "
+                                     f"has {len(self.classes)} classes {self.classes}, and takes the most probable "
+                                     "one without a threshold: write 'threshold: null'")
+            if self.positive_class is None:
+                named = ", ".join(f"{c} ({n})" for c, n in zip(self.classes, self.class_names))
+                raise StarclassError(f"{where}: threshold={self.threshold:g} needs a positive_class, the class whose "
+                                     f"probability it cuts: write 'positive_class: N' with N one of {named}, or "
+                                     "'threshold: null' to take the most probable class")
         if self.positive_class is not None:
             try:
                 self.positive_class = _class_number(self.positive_class, f"{where}: positive_class")
@@ -1901,7 +1906,53 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
             # a file changing only the classes kept its base's names: "4 class_names for 3 classes" named
             # class_names the file never wrote
             hint = f" (the class_names of {base}: give class_names for the {len(data['classes'])} classes)"
+        elif base is not None and "threshold" not in data and str(exc).find(": threshold=") >= 0:
+            hint = _inherited_threshold_hint(data, str(base))
         raise StarclassError(f"task config {p}: {exc}{hint}") from None
+
+
+def _inherited_threshold_hint(data: Mapping[str, Any], base: str) -> str:
+    """Where a refused threshold came from, for a task file that never wrote one: its base preset.
+
+    A file extending ``galaxy-cluster`` (threshold 0.5 on P(cluster)) with the experts' five classes was
+    refused for a threshold it did not write ("a threshold needs a positive_class"), with no word of the
+    base, of the line that mends it, or of the preset that already is such a task.
+
+    Parameters
+    ----------
+    data : mapping
+        The task file's own entries (``extends`` and what it changes).
+    base : str
+        The preset it extends.
+
+    Returns
+    -------
+    str
+        `` (the threshold comes from ..., the whole file: {...}; or --task P, a preset of these bands and
+        classes without a threshold)``, ready to append to the message.
+
+    Examples
+    --------
+    >>> print(_inherited_threshold_hint({"extends": "galaxy-cluster", "name": "five", "classes": [1, 2, 3]},
+    ...                                 "galaxy-cluster"))  # doctest: +NORMALIZE_WHITESPACE
+     (the threshold comes from galaxy-cluster, which the file extends: add 'threshold: null' to it, e.g. the whole
+     file as one line of YAML: {extends: galaxy-cluster, classes: [1, 2, 3], threshold: null})
+    """
+    # without name: load_config names a file after itself
+    own = {**{k: v for k, v in data.items() if k != "name"}, "threshold": None}
+    example = yaml.safe_dump(own, default_flow_style=True, sort_keys=False, width=10**6).strip()
+    hint = (f" (the threshold comes from {base}, which the file extends: add 'threshold: null' to it, e.g. the "
+            f"whole file as one line of YAML: {example}")
+    try:
+        mine = [int(c) for c in data.get("classes") or []]
+        bands = [str(b).lower() for b in data.get("bands") or PRESETS.load(base.lower()).bands]
+    except (StarclassError, TypeError, ValueError):
+        return hint + ")"
+    fits = [n for n in PRESETS.names() if n != base.lower() and PRESETS.load(n).threshold is None
+            and list(PRESETS.load(n).classes) == mine and list(PRESETS.load(n).bands) == bands]
+    if fits:
+        hint += f"; or train with --task {fits[0]}, a preset of these bands and classes without a threshold"
+    return hint + ")"
 
 
 def save_config(cfg: TaskConfig, path: str | os.PathLike, *, overwrite: bool = False) -> Path:

@@ -120,6 +120,53 @@ def label_line(labels: str | os.PathLike, name: str) -> str:
     return f"{shown} (the label column, named as task {name} names its classes)"
 
 
+def expert_line(labels: str | os.PathLike) -> str | None:
+    """The ``expert`` column's five kinds, named and counted as the task that trains on them names them.
+
+    ``simulate --preset galaxy-cluster`` writes the experts' five kinds beside the binary ``label``: its
+    ``counts:`` line named them, but no line said which task trains on them, and a task file of one's own
+    for five classes that did not say ``threshold: null`` was refused for a threshold it never wrote.
+    ``simulate`` follows this with the command (:data:`EXPERTS_TASK`). ``None`` for a folder of another preset.
+
+    Parameters
+    ----------
+    labels
+        The folder's ``labels.csv`` (``simulation.json`` beside it).
+
+    Returns
+    -------
+    str or None
+        ``1 (low-z cluster) 29, 2 (high-z cluster) 13, ..., 5 (other) 16``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p, _ = write_seed_preset("galaxy-cluster", tempfile.mkdtemp() + "/gc", n=10, size=32, volunteers=0)
+    >>> print(expert_line(p))  # doctest: +ELLIPSIS
+    1 (low-z cluster) ..., 2 (high-z cluster) ..., 3 (nearby galaxy) ..., 4 (point source) ..., 5 (other) ...
+    """
+    from starclass.io.catalog import CsvLines
+    from starclass.learn.config import get_preset
+    from starclass.schema import class_labels
+
+    try:
+        info = json.loads((Path(labels).parent / "simulation.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("preset") != "galaxy-cluster":
+        return None
+    with open(labels, newline="") as fh:
+        values = [(r.get("expert") or "").strip() for r in csv.DictReader(CsvLines(fh))]
+    counts = Counter(int(v) for v in values if v.isdigit())
+    task = get_preset(EXPERTS_TASK)
+    named = class_labels(task.classes, task.class_names)
+    return ", ".join(f"{named.get(k, k)} {counts.get(k, 0)}" for k in task.classes)
+
+
+#: the packaged task of galaxy-cluster's five expert classes (its ``expert`` column)
+EXPERTS_TASK = "galaxy-cluster-experts"
+
+
 def volunteers_line(labels: str | os.PathLike) -> str | None:
     """What a ``galaxy-cluster`` folder holds for its simulated volunteers, for ``simulate``'s closing lines.
 
