@@ -2693,7 +2693,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     Warns
     -----
     UserWarning
-        When the prediction puts every paired object in one class (its accuracy is then the
+        When the prediction puts every scored object in one class (its accuracy is then the
         share of that class); the warning says whether its probabilities are constant too (ROC
         AUC 0.5, average precision the class share) or still vary (the areas rank them as usual).
 
@@ -2777,8 +2777,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         else:
             auc_said = ("its probabilities still vary, so its ROC AUC and average precision rank them as for any "
                         "model (0.5 only for constant probabilities)")
-        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
-               f"the share of that class in {rname}; {auc_said}")
+        # a catalogue scored against its own labels (-r self, --label-column: a classified cutout list) pairs
+        # nothing: "paired objects" read as if a second catalogue had been matched to it
+        rows = counted(cp.size, ("labelled " if ref_is_pred else "paired ") + noun)
+        msg = (f"{pname} puts all {rows} in class {int(used[0])}: its accuracy is only the share of that class in "
+               f"{rname}; {auc_said}")
         warnings.warn(msg, UserWarning, stacklevel=2)
         out.notes.append(msg)
     if probs_all is None:
