@@ -1778,6 +1778,18 @@ GALLERY_MIN_COLUMNS = 3
 GALLERY_SIDE_MARGIN = 0.1125
 
 
+#: The most lines a gallery's panel title is drawn in (:func:`even_titles`): the mistakes gallery's three, "true
+#: <class>", "pred <class>", "(<probability>)", and one more for a class name of two lines ("true compact /
+#: association" at 7 pt in a 1.25-inch panel); a longer one is cut short, its full text kept (:func:`cut_titles`).
+GALLERY_TITLE_LINES = 4
+
+#: Space (inches) between a gallery panel's title and the cutout of the row above it
+GALLERY_ROW_GAP = 8 / 72
+
+#: The full titles of the panels whose titles :func:`even_titles` cut short, per figure: the page's caption says them
+_CUT_TITLES: weakref.WeakKeyDictionary[Figure, list[tuple[int, str]]] = weakref.WeakKeyDictionary()
+
+
 def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *,
                 origin: str = "upper", pixel_scale: float | None = None) -> Figure:
     """A grid of cutouts ``[N, H, W]`` with one title each, a scale bar in the first.
@@ -1786,6 +1798,11 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     ``"upper"`` for PNG/JPEG/NPY files as stored, ``"lower"`` for FITS (y up). ``pixel_scale``
     (arcsec per drawn pixel) sets the first panel's scale bar (:func:`add_scale_bar`); None: a bar
     in pixels, saying the scale is not known.
+
+    Every panel's title is drawn in as many lines as the others (:func:`even_titles`; at most
+    :data:`GALLERY_TITLE_LINES`, a longer one cut short and kept whole in :func:`cut_titles`), and the rows are
+    spaced by the titles' height: titles of two and three lines side by side, fitted one by one, ran into the
+    cutouts of the row above.
 
     Examples
     --------
@@ -1801,8 +1818,10 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     # centred under the suptitle: matplotlib's default margins (0.125 and 0.1 of the width) put one cutout in the
     # 3-column-wide figure, and every gallery's cutouts, right of the title's centre; the cutouts keep their size
     side = GALLERY_SIDE_MARGIN
-    fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * max(ncols, GALLERY_MIN_COLUMNS), 2.1 * nrows + 0.4),
-                             squeeze=False, gridspec_kw={"left": side, "right": 1 - side})
+    width = 1.9 * max(ncols, GALLERY_MIN_COLUMNS)
+    wspace = float(matplotlib.rcParams["figure.subplot.wspace"])
+    fig, axes = new_subplots(nrows, ncols, figsize=(width, 2.1 * nrows + 0.4), squeeze=False,
+                             gridspec_kw={"left": side, "right": 1 - side, "wspace": wspace})
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
@@ -1814,9 +1833,94 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     if n:
         add_scale_bar(axes.ravel()[0], pixel_scale, int(np.shape(images)[-1]))
     suptitle = fig.suptitle(title, fontsize=11)
-    fit_titles(fig)
+    # a cell as high as its cutout is drawn (the column's width, at the cutouts' aspect), the rows set apart by the
+    # titles' height: the cells were 1.6 inches high for 1.25-inch cutouts, a quarter of an inch above and under
+    # each, which a title of three lines outgrew
+    cell_w = width * (1 - 2 * side) / (ncols + wspace * (ncols - 1))
+    aspect = float(np.shape(images)[-2]) / float(np.shape(images)[-1]) if n else 1.0
+    cell_h = cell_w * aspect
+    renderer = fig.canvas.get_renderer()
+    head = even_titles(fig, cell_w, renderer) + float(matplotlib.rcParams["axes.titlepad"]) / 72
+    gap = head + GALLERY_ROW_GAP
+    bottom, top = _GRID_PAD, head + _GRID_PAD
+    height = bottom + nrows * cell_h + (nrows - 1) * gap + top
+    fig.set_size_inches(width, height)
+    fig.subplots_adjust(bottom=bottom / height, top=1 - top / height, hspace=gap / cell_h)
     room_for_suptitle(fig, suptitle)
     return fig
+
+
+def even_titles(fig: Figure, width_in: float, renderer: RendererBase,
+                max_lines: int = GALLERY_TITLE_LINES) -> float:
+    """Break every panel title of ``fig`` to ``width_in`` inches in as many lines as the longest, at most ``max_lines``.
+
+    A title of fewer lines gets empty lines on top (its text stays just above its panel); one of more is cut to
+    ``max_lines``, its last line ending in an ellipsis, and its full text is kept (:func:`cut_titles`).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, its panels titled.
+    width_in : float
+        The widest a title may be drawn, in inches (a panel's width).
+    renderer : matplotlib.backend_bases.RendererBase
+        The figure's renderer, to measure the titles with.
+    max_lines : int
+        The most lines a title is drawn in.
+
+    Returns
+    -------
+    float
+        The height (inches) of the titles as drawn, every one the same.
+
+    Examples
+    --------
+    >>> fig, axes = new_subplots(1, 3)
+    >>> for ax, t in zip(axes, ["true cluster\\npred non-cluster (0.58)", "a", "true cluster\\npred cluster\\n(0.5)"]):
+    ...     _ = ax.set_title(t, fontsize=7)
+    >>> _ = even_titles(fig, 1.0, fig.canvas.get_renderer())
+    >>> [ax.get_title().count("\\n") + 1 for ax in axes]
+    [3, 3, 3]
+    >>> cut_titles(fig)
+    []
+    """
+    fitted = []
+    for ax in fig.axes:
+        t = ax.title
+        if t.get_text():
+            fit_text_width(t, width_in, renderer)
+            fitted.append((ax, t.get_text().split("\n")))
+    if not fitted:
+        return 0.0
+    lines = min(max_lines, max(len(parts) for _, parts in fitted))
+    cut = []
+    for i, (ax, parts) in enumerate(fitted):
+        if len(parts) > lines:
+            cut.append((i, " ".join(" ".join(ax.get_title().split("\n")).split())))
+            kept = parts[:lines]
+            last = kept[-1].rstrip()
+            ax.title.set_text("\n".join([*kept[:-1], last + "\u2026"]))
+            # the ellipsis may widen the line past the panel: shortened until it fits
+            while last and ax.title.get_window_extent(renderer).width / fig.dpi > width_in:
+                last = last[:-1].rstrip()
+                ax.title.set_text("\n".join([*kept[:-1], last + "\u2026"]))
+        elif len(parts) < lines:
+            ax.title.set_text("\n" * (lines - len(parts)) + ax.get_title())
+    _CUT_TITLES[fig] = cut
+    return max(ax.title.get_window_extent(renderer).height for ax, _ in fitted) / fig.dpi
+
+
+def cut_titles(fig: Figure) -> list[tuple[int, str]]:
+    """The panels (their number among the titled ones, from 0) whose titles :func:`even_titles` cut short, and
+    each one's full title on one line: for the page's caption.
+
+    Examples
+    --------
+    >>> fig = fig_gallery(np.zeros((2, 8, 8)), ["a\\nb\\nc\\nd\\ne", "a"], "two")
+    >>> cut_titles(fig), fig.axes[0].get_title()
+    ([(0, 'a b c d e')], 'a\\nb\\nc\\nd\u2026')
+    """
+    return list(_CUT_TITLES.get(fig, []))
 
 
 def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
