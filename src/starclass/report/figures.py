@@ -1018,11 +1018,48 @@ def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulat
                      transform=ax2.transAxes, ha="right", va="top", fontsize=7, color="#444444", gid="note")
 
 
-def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None) -> Figure:
-    """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
+def agreement_bar_columns(table: Table) -> list[tuple[str, str]]:
+    """The columns of an agreement table (:func:`starclass.evaluate.agreement.agreement_table`) that
+    :func:`fig_agreement_bars` draws, each with the label it names it by: the classes (``class_<k>``, in class
+    order), ``mean``, then the merged classes the table has (``class_1_2``: ``1+2``), as the table holds them.
 
-    ``names`` (class -> shown name, :func:`shown_name`) names the classes under their bars, wrapped to the bar
-    group's width; without, the numbers alone ("1" ... "4", as the axis said whatever the task).
+    It drew PHANGS's ``class_1`` .. ``class_4`` and ``class_1_2`` whatever the table: a binary or three-class
+    task's table stopped it with a KeyError, and a five-class task's class 5 was not drawn.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"comparison": ["A vs B"], "n_matched": [9], "class_1": [0.8], "class_2": [0.6], "class_3": [0.5],
+    ...            "mean": [0.63], "class_1_err": [0.1]})
+    >>> agreement_bar_columns(t)
+    [('class_1', '1'), ('class_2', '2'), ('class_3', '3'), ('mean', 'mean')]
+    >>> t["class_1_2"] = [0.9]
+    >>> agreement_bar_columns(t)[-1]
+    ('class_1_2', '1+2')
+    """
+    prefix = "class_"  # group_column's default prefix: class_3, class_1_2
+    classes, merges = [], []
+    for c in table.colnames:
+        if not c.startswith(prefix) or c.endswith("_err"):
+            continue
+        rest = c[len(prefix):]
+        if rest.isdigit():
+            classes.append((int(rest), c, rest))
+        else:
+            # group_column's name of a merge of numbered classes ("1+2" -> class_1_2), else the merge's own name
+            parts = rest.split("_")
+            merges.append((c, "+".join(parts) if all(p.isdigit() for p in parts) else rest))
+    means = [("mean", "mean")] if "mean" in table.colnames else []
+    return [(c, label) for _, c, label in sorted(classes)] + means + merges
+
+
+def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None) -> Figure:
+    """Agreement fractions per class for each comparison (PHANGS Figure 5 style), of any task's classes.
+
+    The bars are the table's columns (:func:`agreement_bar_columns`): its classes, ``mean``, and the merged
+    classes it has (PHANGS: 1+2; none for a task without them). ``names`` (class or merge -> shown name,
+    :func:`shown_name`) names them under their bars, wrapped to the bar group's width; without, the labels alone
+    ("1" ... "4", "1+2").
 
     Examples
     --------
@@ -1032,9 +1069,13 @@ def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = 
     >>> fig = fig_agreement_bars(t, "agreement")
     >>> [round(float(p.get_height()), 2) for p in fig.axes[0].patches]
     [0.8, 0.6, 0.5, 0.7, 0.65, 0.9]
+    >>> binary = Table({"comparison": ["A vs B"], "class_1": [0.8], "class_2": [0.6], "mean": [0.7]})
+    >>> [t.get_text() for t in fig_agreement_bars(binary, "agreement").axes[0].get_xticklabels()]
+    ['1', '2', 'mean']
     """
     renamed_result_columns(table)  # an agreement_table.ecsv written before 2026-12-05 (class_1+2)
-    cols = [group_column(k) for k in (1, 2, 3, 4)] + ["mean", group_column("1+2")]
+    drawn = agreement_bar_columns(table)
+    cols = [c for c, _ in drawn]
     rows = [r for r in table if r["comparison"] != "mean for above values"]
     fig, ax = new_subplots(figsize=(7, 3.6))
     width = 0.8 / max(1, len(rows))
@@ -1045,7 +1086,7 @@ def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = 
         ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"],
                color=col, hatch=BAR_HATCHES[(i // len(METRIC_PALETTE)) % len(BAR_HATCHES)], edgecolor="white",
                linewidth=0.5)
-    shown = [(names or {}).get(k, k) for k in ("1", "2", "3", "4")] + ["mean", (names or {}).get("1+2", "1+2")]
+    shown = [(names or {}).get(label, label) for _, label in drawn]
     ax.set_xticks(range(len(cols)), [textwrap.fill(t, 12, break_long_words=False, break_on_hyphens=False)
                                      for t in shown], fontsize=8 if names else None)
     ax.set_xlabel("class")
