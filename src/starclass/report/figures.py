@@ -290,17 +290,28 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
     placed = None
     # measured again after placing: panels of another height may get other ticks (2.5, 3.0, ... for 3, 4, ...),
     # whose labels are wider; one row of panels cut its y label off with one measurement
+    # panels sharing x (fig_mass_age) label it only under the lowest panel of a column: the first row may have
+    # none, the last panel shown always has them; an inner row needs room for them only where a panel of it has
+    # no panel below (the last row not full)
+    low_ax = axes.flat[min(n, axes.size) - 1] if rows > 1 else None
+    row_0 = {id(axes[0, 0]): 0, id(axes[0, 1 if shown > 1 else 0]): 1, id(axes[0, shown - 1]): 2}
     for _ in range(3):
         first = sticks_out(axes[0, 0])
         inner = sticks_out(axes[0, 1]) if shown > 1 else first
         last = sticks_out(axes[0, shown - 1]) if shown > 2 else inner
-        measured = tuple(round(v, 3) for v in (*first, *inner, *last))
+        # measured with the others, and in the test of the placement's end: measured once before the placement and
+        # not again, its labels' reach (tick labels of a panel narrowed or widened by it) was not what it became, and
+        # a lowest panel's rotated tick labels were cut off at the figure's bottom edge; a panel of the first row (a
+        # grid of more rows than shown) is not measured twice
+        if low_ax is None:
+            lowest = 0.0
+        elif id(low_ax) in row_0:
+            lowest = (first, inner, last)[row_0[id(low_ax)]][1]
+        else:
+            lowest = sticks_out(low_ax)[1]
+        measured = tuple(round(v, 3) for v in (*first, *inner, *last, lowest))
         if measured == placed:
             break
-        # panels sharing x (fig_mass_age) label it only under the lowest panel of a column: the first row may have
-        # none, the last panel shown always has them; an inner row needs room for them only where a panel of it has
-        # no panel below (the last row not full)
-        lowest = sticks_out(axes.flat[min(n, axes.size) - 1])[1] if rows > 1 else 0.0
         row_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
         bottom_out = max(row_out, lowest)
         left = _GRID_PAD + first[0]
