@@ -1590,6 +1590,11 @@ class ThresholdStudy:
     #: where the trends' (and magnitude table's) threshold came from: "model" (the decision
     #: threshold classify applied and recorded in the catalogue) or "target purity" (chosen here)
     trend_threshold_source: str = "target purity"
+    #: that threshold written as the page's threshold line writes it: the chosen one's ``shown`` (rounded down to
+    #: select the same rows, :func:`starclass.evaluate.threshold.threshold_text`); the trends' titles wrote
+    #: ``{:.3f}``, "threshold 0.244" under a threshold line and figure of 0.243 (a score of 0.24363), a number that
+    #: given to classify --threshold leaves the lowest selected row out
+    trend_threshold_text: str | None = None
     #: the column whose values the thresholds are on when it is not the calibrated ``prob_<k>``:
     #: ``prob_<k>_raw`` for a binary model's positive class, the scale ``classify --threshold``
     #: and the model's own (``train --target-purity``) threshold are applied on
@@ -2593,8 +2598,10 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
     # selection, as the M31 paper's figures do; else the one chosen here for the target purity
     if model_threshold is not None:
         thr, study.trend_threshold_source = float(model_threshold), "model"
+        study.trend_threshold_text = f"{thr:.3f}"
     else:
         thr = chosen["threshold"] if chosen else 0.5
+        study.trend_threshold_text = str(chosen.get("shown") or f"{thr:.3f}") if chosen else f"{thr:.3f}"
     for qname, values in (quantities or {}).items():
         try:
             study.trends.append((qname, threshold.metrics_vs_quantity(y, score, values, thr, name=qname)))

@@ -312,7 +312,7 @@ def _curves_section(c: Comparison, task: EvalTask, several: bool = False) -> Sec
                                         # "objects brighter than m" read as cut off (until 2026-12-07); the
                                         # title names the selection and the quantity, as each trend's does
                                         f"{what}{called} vs rest{against} against magnitude ({st.magnitude_band}), "
-                                        f"threshold {st.magnitude_threshold:.3f}{whose}; each point counts the "
+                                        f"threshold {st.trend_threshold_text}{whose}; each point counts the "
                                         "objects brighter than the magnitude on the x axis",
                                         st.magnitude_band), "")
             s.table(f"vs_magnitude_{suffix}", st.magnitude,
@@ -340,7 +340,7 @@ def _curves_section(c: Comparison, task: EvalTask, several: bool = False) -> Sec
                      # the seven trend panels of a class were all titled "threshold 0.500", their alt texts one
                      # sentence (until 2026-12-07): each names its selection and quantity
                      F.fig_vs_quantity(tab, f"{what}{called} vs rest{against} against {quantity_label(qname)}, "
-                                            f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                                            f"threshold {st.trend_threshold_text}{whose}", quantity_label(qname)),
                      "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
