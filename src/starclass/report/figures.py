@@ -581,8 +581,11 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     """
     fig, ax = new_subplots(figsize=(5, 3.6))
     for (k, s), col in zip(dists.items(), colours_of(dists)):
+        # a class predicted once is one point, which a step line does not draw: its marker (a five-class page's
+        # "2 high-z cluster (n=1)" was named in the legend and drawn nowhere, 2026-12-07)
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
-                label=f"{shown_name(k, names)} (n={len(s)})")
+                label=f"{shown_name(k, names)} (n={len(s)})", marker="o" if len(s) == 1 else None, markersize=4,
+                clip_on=len(s) > 1)  # its point is at cumulative fraction 1, the top edge: drawn whole
     # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1; a
     # two-class task's, never under 0.5, left the axis's left half empty, and a four-class task's its first quarter
     if zoom_to_scores(ax, np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists
@@ -592,15 +595,19 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     ax.set_xlabel("score of the predicted class")
     ax.set_ylabel("cumulative fraction")
     ax.set_title(title, fontsize=10)
-    legend = ax.legend(fontsize=8)
+    ax.legend(fontsize=8)
     fig.canvas.draw()
-    notes = [t for t in ax.texts if t.get_gid() == "note"]
     renderer = fig.canvas.get_renderer()
-    if any(legend.get_window_extent(renderer).overlaps(t.get_window_extent(renderer)) for t in notes):
-        # "best" weighs the curves, not the zoom note at lower right, and put the legend on it (the demo's
-        # four-class CDF read "...lies there" from under it, 2026-12-07): the upper left, which every CDF leaves
-        # empty as its curves rise to the right
-        ax.legend(fontsize=8, loc="upper left")
+    if legend_covers(ax, renderer):
+        # "best" weighs neither the zoom note at lower right (the demo's four-class CDF read "...lies there" from
+        # under it) nor the steps as drawn: it reads a step line's corners joined straight, and put a five-class
+        # task's legend on the corner of a step (2026-12-07). The first place clear of both, else beside the panel
+        for loc in ("upper left", "lower right", "center right", "upper center", "center left", "lower center"):
+            ax.legend(fontsize=8, loc=loc)
+            if not legend_covers(ax, renderer):
+                break
+        else:
+            ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     # a title naming its reference ("... per predicted class (reference ngc1566_humans)", a page of several) ran
     # past the figure's edges: broken where it would, centred on the panel, leave the figure (the panel's own
     # width broke the one-reference title, which fits, in two)
@@ -608,6 +615,47 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     centre = (box.x0 + box.x1) / 2 / fig.dpi
     fit_text_width(ax.title, 2 * min(centre, fig.get_figwidth() - centre) - 0.1, renderer)
     return fig
+
+
+def legend_covers(ax: Axes, renderer: RendererBase) -> bool:
+    """Whether ``ax``'s legend covers any of its lines as drawn (steps as steps) or its notes (texts of gid "note").
+
+    matplotlib's ``loc="best"`` reads a line's points joined straight, whatever its draw style: a step line
+    (``ax.step``) turns in corners it does not see.
+
+    Examples
+    --------
+    The step rises at x = 0.5, under a legend in the centre, which the straight line from (0, 0.2) to (0.5, 0.9)
+    passes by:
+
+    >>> fig, ax = new_subplots()
+    >>> _ = ax.step([0.0, 0.5], [0.2, 0.9], where="post", label="a"); _ = ax.set_xlim(0, 1); _ = ax.set_ylim(0, 1)
+    >>> _ = ax.legend(loc="center")
+    >>> legend_covers(ax, fig.canvas.get_renderer())
+    True
+    >>> _ = ax.legend(loc="upper left")
+    >>> legend_covers(ax, fig.canvas.get_renderer())
+    False
+    """
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+    from matplotlib.path import Path as MplPath
+
+    legend = ax.get_legend()
+    if legend is None:
+        return False
+    box = legend.get_window_extent(renderer)
+    for line in ax.lines:
+        x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+        if not line.get_visible() or x.size == 0:
+            continue
+        xs, ys = STEP_LOOKUP_MAP.get(line.get_drawstyle(), STEP_LOOKUP_MAP["default"])(x, y)
+        drawn = line.get_transform().transform(np.column_stack([xs, ys]))
+        drawn = drawn[np.isfinite(drawn).all(axis=1)]
+        if len(drawn) == 1 and box.contains(*drawn[0]):
+            return True
+        if len(drawn) > 1 and MplPath(drawn).intersects_bbox(box, filled=False):
+            return True
+    return any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_gid() == "note")
 
 
 #: A score CDF whose scores span less than this (of the 0..1 axis) is drawn zoomed on them (:func:`score_limits`)
