@@ -346,7 +346,7 @@ def test_report_takes_mosaics_or_stamps_not_both(tmp_path):
 def test_mistakes_table_needs_a_reference():
     t = Table({"file": ["a"], "class_pred": [1], "prob_1": [0.9], "prob_2": [0.1]})
     t["class_ref"] = [2]
-    with pytest.warns(UserWarning, match="puts all 1 paired object in"):
+    with pytest.warns(UserWarning, match="puts all 1 labelled object in"):
         ev = evaluate_catalogs(t, task="galaxy-cluster", n_boot=0)
     assert mistakes_table(ev)["file"].tolist() == ["a"]
     ev.catalogues[ev.pred_name].remove_column("class_ref")

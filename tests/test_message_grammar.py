@@ -85,7 +85,7 @@ def test_one_tile_survey_and_one_candidate_off_the_image_read_in_the_singular():
 
 def test_evaluate_of_one_row_says_one_object(tmp_path):
     """evaluate on a one-row catalogue printed '1 objects paired row by row' and 'puts all 1
-    paired objects in class 1'."""
+    paired objects in class 1' (a catalogue scored against its own class_ref: labelled, since 2026-12-07)."""
     from astropy.table import Table
     from typer.testing import CliRunner
 
@@ -96,7 +96,7 @@ def test_evaluate_of_one_row_says_one_object(tmp_path):
     res = CliRunner().invoke(app, ["evaluate", str(path), "-o", str(tmp_path / "ev"), "--bootstrap", "0",
                                    "--no-science"])
     assert res.exit_code == 0, res.output
-    assert ": 1 object paired row by row" in res.output and "all 1 paired object in class 1" in res.output
+    assert ": 1 object paired row by row" in res.output and "all 1 labelled object in class 1" in res.output
     assert "1 objects" not in res.output
 
 

@@ -19,6 +19,7 @@ mean pairwise agreement over all pairs of people, and each individual against th
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from astropy.table import MaskedColumn, Table
@@ -30,13 +31,37 @@ from starclass.evaluate.metrics import class_array, merge_labels
 from starclass.evaluate.trends import equal_number_edges, linear_trend
 from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, group_column
 
+#: The merged classes whose agreement fraction PHANGS gives beside its four classes' (its clusters, 1+2)
+PHANGS_AGREEMENT_MERGES: dict[str, tuple[int, ...]] = {"1+2": (1, 2)}
 
-def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES) -> dict:
+
+def agreement_merges(classes: tuple[int, ...], merges: Mapping[str, Sequence[int]] | None = None
+                     ) -> dict[str, tuple[int, ...]]:
+    """The merged classes to give agreement fractions of: ``merges``, else PHANGS's 1+2 for the PHANGS classes only.
+
+    A binary task's "1+2" is every object (agreement 1 whatever the classes), and a five-class task's class 1
+    and 2 are no clusters: neither gets it unless asked.
+
+    Examples
+    --------
+    >>> agreement_merges((1, 2, 3, 4)), agreement_merges((1, 2)), agreement_merges((1, 2, 3), {"1+2": [1, 2]})
+    ({'1+2': (1, 2)}, {}, {'1+2': (1, 2)})
+    """
+    if merges is None:
+        return dict(PHANGS_AGREEMENT_MERGES) if tuple(classes) == tuple(CLASSES) else {}
+    return {str(k): tuple(int(c) for c in v) for k, v in merges.items()}
+
+
+def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES,
+                        merges: Mapping[str, Sequence[int]] | None = None) -> dict:
     """Agreement fractions of two label arrays of the same matched objects.
+
+    ``merges`` (label -> member classes) adds merged classes; default :func:`agreement_merges`, PHANGS's 1+2 for
+    the classes 1-4, none for others.
 
     Returns
     -------
-    dict with, per class key ``"1".."4"`` and ``"1+2"``: ``{"n_a", "n_b", "n_both", "fraction"}``,
+    dict with, per class key (``"1".."4"``) and merge (``"1+2"``): ``{"n_a", "n_b", "n_both", "fraction"}``,
     and ``"mean"``: the mean over the classes whose fraction is defined, ``"mean_n"`` how many.
     A ratio whose denominator is zero is left out of the mean of the two, as in
     :func:`symmetric_confusion` (whose diagonal this is): a class that only one catalogue uses
@@ -54,6 +79,8 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
     {'n_a': 2, 'n_b': 1, 'n_both': 1, 'fraction': 0.75}
     >>> r["4"]["fraction"], r["1+2"]["fraction"], r["mean"], r["mean_n"]
     (0.0, 1.0, 0.5625, 4)
+    >>> "1+2" in agreement_fractions(np.array([1, 2, 2]), np.array([1, 2, 1]), classes=(1, 2))  # a binary task
+    False
     """
     a = np.asarray(class_a, int)
     b = np.asarray(class_b, int)
@@ -64,7 +91,7 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
     if a.size == 0:
         raise StarclassError("agreement_fractions: no matched object is classified in both catalogues")
     out: dict = {}
-    groups = [(str(k), (k,)) for k in classes] + [("1+2", (1, 2))]
+    groups = [(str(k), (k,)) for k in classes] + list(agreement_merges(classes, merges).items())
     for key, members in groups:
         ina = np.isin(a, members)
         inb = np.isin(b, members)
@@ -81,7 +108,8 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
 
 
 def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = CLASS_REF,
-                     col_b: str = CLASS_REF, names: tuple[str, str] = ("A", "B")) -> dict:
+                     col_b: str = CLASS_REF, names: tuple[str, str] = ("A", "B"), classes: tuple[int, ...] = CLASSES,
+                     merges: Mapping[str, Sequence[int]] | None = None) -> dict:
     """Match two catalogues and compute their agreement fractions on the intersection.
 
     Parameters
@@ -94,6 +122,8 @@ def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = CL
         The class columns (default ``class_ref`` in both); rows with class 0 are left out.
     names : (str, str)
         How messages name the two catalogues.
+    classes, merges
+        The classes and merged classes to give fractions of (:func:`agreement_fractions`).
 
     Returns
     -------
@@ -115,23 +145,25 @@ def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = CL
     ([0, 1], [0, 1], 2, 0.75, 1.0)
     """
     ia, ib, ca, cb = matched_classes(a, b, col_a, col_b, radius, names=names)
-    res = agreement_fractions(ca, cb)
+    res = agreement_fractions(ca, cb, classes, merges)
     res["idx_a"], res["idx_b"] = ia, ib
     res["class_a"], res["class_b"] = ca, cb
     return res
 
 
-def _frac_columns(rows: list[dict]) -> dict[str, MaskedColumn]:
+def _frac_columns(rows: list[dict], classes: tuple[int, ...], merges: Mapping[str, Sequence[int]]
+                  ) -> dict[str, MaskedColumn]:
     cols = {}
-    for key, name in [("1", group_column(1)), ("2", group_column(2)), ("3", group_column(3)),
-                      ("4", group_column(4)), ("mean", "mean"), ("1+2", group_column("1+2"))]:
+    keys = [str(k) for k in classes] + ["mean"] + list(merges)
+    for key, name in [(k, k if k == "mean" else group_column(k)) for k in keys]:
         vals = [r[key]["fraction"] if key != "mean" else r["mean"] for r in rows]
         cols[name] = MaskedColumn([0.0 if v is None else v for v in vals], mask=[v is None for v in vals], format=".2f")
     return cols
 
 
 def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_cols: dict[str, str] | None = None,
-                    pairs: list[tuple[str, str]] | None = None) -> Table:
+                    pairs: list[tuple[str, str]] | None = None, classes: tuple[int, ...] = CLASSES,
+                    merges: Mapping[str, Sequence[int]] | None = None) -> Table:
     """A table like Table 1 of the PHANGS paper for any set of catalogues.
 
     Parameters
@@ -142,12 +174,17 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
         Name -> class column (default ``class_pred`` when present, else ``class_ref``).
     pairs
         Pairs to compare (default: all pairs in the given order).
+    classes
+        The task's classes (default PHANGS's 1-4): a column each.
+    merges
+        Merged classes, label -> members (default :func:`agreement_merges`: PHANGS's 1+2 for the classes 1-4,
+        none for others): a column each, after ``mean``.
 
     Returns
     -------
-    Table with one row per pair (``comparison``, ``n_matched``, ``class_1`` .. ``class_4``,
-    ``mean``, ``class_1_2``: :func:`starclass.schema.group_column`) and, when there are at least two pairs, a last row
-    "mean for above values" whose ``*_err`` columns hold the uncertainty in the mean
+    Table with one row per pair (``comparison``, ``n_matched``, ``class_<k>`` per class, ``mean``, a column per
+    merge, ``class_1_2`` for PHANGS: :func:`starclass.schema.group_column`) and, when there are at least two pairs,
+    a last row "mean for above values" whose ``*_err`` columns hold the uncertainty in the mean
     (standard deviation / sqrt(N)), as the paper.
 
     Examples
@@ -161,6 +198,8 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
     ['A vs. B', 'A vs. C', 'B vs. C', 'mean for above values']
     >>> [round(float(v), 3) for v in t["class_1"]], round(float(t["class_1_err"][-1]), 3)
     ([0.75, 1.0, 0.75, 0.833], 0.068)
+    >>> agreement_table(cats, classes=(1, 2, 3, 4, 5)).colnames[2:9]  # a five-class task: no 1+2
+    ['class_1', 'class_2', 'class_3', 'class_4', 'class_5', 'mean', 'class_1_err']
     """
     if len(catalogs) < 2:
         raise StarclassError("agreement_table needs at least two catalogues")
@@ -169,16 +208,18 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
         if n not in class_cols:
             class_cols[n] = CLASS_PRED if CLASS_PRED in t.colnames else CLASS_REF
     pairs = pairs or list(itertools.combinations(catalogs, 2))
+    classes = tuple(int(k) for k in classes)
+    merges = agreement_merges(classes, merges)
     rows, names = [], []
     for na, nb in pairs:
         res = compare_catalogs(catalogs[na], catalogs[nb], radius, col_a=class_cols[na], col_b=class_cols[nb],
-                               names=(na, nb))
+                               names=(na, nb), classes=classes, merges=merges)
         rows.append(res)
         names.append(f"{na} vs. {nb}")
     t = Table()
     t["comparison"] = names
     t["n_matched"] = [r["n_matched"] for r in rows]
-    for k, c in _frac_columns(rows).items():
+    for k, c in _frac_columns(rows, classes, merges).items():
         t[k] = c
     if len(rows) >= 2:
         summary = {"comparison": "mean for above values", "n_matched": int(np.sum(t["n_matched"]))}

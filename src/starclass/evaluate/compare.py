@@ -1590,6 +1590,11 @@ class ThresholdStudy:
     #: where the trends' (and magnitude table's) threshold came from: "model" (the decision
     #: threshold classify applied and recorded in the catalogue) or "target purity" (chosen here)
     trend_threshold_source: str = "target purity"
+    #: that threshold written as the page's threshold line writes it: the chosen one's ``shown`` (rounded down to
+    #: select the same rows, :func:`starclass.evaluate.threshold.threshold_text`); the trends' titles wrote
+    #: ``{:.3f}``, "threshold 0.244" under a threshold line and figure of 0.243 (a score of 0.24363), a number that
+    #: given to classify --threshold leaves the lowest selected row out
+    trend_threshold_text: str | None = None
     #: the column whose values the thresholds are on when it is not the calibrated ``prob_<k>``:
     #: ``prob_<k>_raw`` for a binary model's positive class, the scale ``classify --threshold``
     #: and the model's own (``train --target-purity``) threshold are applied on
@@ -2593,8 +2598,10 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
     # selection, as the M31 paper's figures do; else the one chosen here for the target purity
     if model_threshold is not None:
         thr, study.trend_threshold_source = float(model_threshold), "model"
+        study.trend_threshold_text = f"{thr:.3f}"
     else:
         thr = chosen["threshold"] if chosen else 0.5
+        study.trend_threshold_text = str(chosen.get("shown") or f"{thr:.3f}") if chosen else f"{thr:.3f}"
     for qname, values in (quantities or {}).items():
         try:
             study.trends.append((qname, threshold.metrics_vs_quantity(y, score, values, thr, name=qname)))
@@ -2693,7 +2700,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     Warns
     -----
     UserWarning
-        When the prediction puts every paired object in one class (its accuracy is then the
+        When the prediction puts every scored object in one class (its accuracy is then the
         share of that class); the warning says whether its probabilities are constant too (ROC
         AUC 0.5, average precision the class share) or still vary (the areas rank them as usual).
 
@@ -2777,8 +2784,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         else:
             auc_said = ("its probabilities still vary, so its ROC AUC and average precision rank them as for any "
                         "model (0.5 only for constant probabilities)")
-        msg = (f"{pname} puts all {counted(cp.size, 'paired ' + noun)} in class {int(used[0])}: its accuracy is only "
-               f"the share of that class in {rname}; {auc_said}")
+        # a catalogue scored against its own labels (-r self, --label-column: a classified cutout list) pairs
+        # nothing: "paired objects" read as if a second catalogue had been matched to it
+        rows = counted(cp.size, ("labelled " if ref_is_pred else "paired ") + noun)
+        msg = (f"{pname} puts all {rows} in class {int(used[0])}: its accuracy is only the share of that class in "
+               f"{rname}; {auc_said}")
         warnings.warn(msg, UserWarning, stacklevel=2)
         out.notes.append(msg)
     if probs_all is None:

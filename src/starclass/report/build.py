@@ -312,7 +312,7 @@ def _curves_section(c: Comparison, task: EvalTask, several: bool = False) -> Sec
                                         # "objects brighter than m" read as cut off (until 2026-12-07); the
                                         # title names the selection and the quantity, as each trend's does
                                         f"{what}{called} vs rest{against} against magnitude ({st.magnitude_band}), "
-                                        f"threshold {st.magnitude_threshold:.3f}{whose}; each point counts the "
+                                        f"threshold {st.trend_threshold_text}{whose}; each point counts the "
                                         "objects brighter than the magnitude on the x axis",
                                         st.magnitude_band), "")
             s.table(f"vs_magnitude_{suffix}", st.magnitude,
@@ -340,7 +340,7 @@ def _curves_section(c: Comparison, task: EvalTask, several: bool = False) -> Sec
                      # the seven trend panels of a class were all titled "threshold 0.500", their alt texts one
                      # sentence (until 2026-12-07): each names its selection and quantity
                      F.fig_vs_quantity(tab, f"{what}{called} vs rest{against} against {quantity_label(qname)}, "
-                                            f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                                            f"threshold {st.trend_threshold_text}{whose}", quantity_label(qname)),
                      "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
@@ -1321,7 +1321,9 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16, gradcam_inputs: Any 
                         name=ev.pred_name)
     names = dict(zip(ev.task.classes, ev.task.class_names))
     images = cutouts.images[where].mean(axis=1)
-    titles = [f"true {names.get(int(r), r)}\npred {names.get(int(p), p)} ({q:.2f})"
+    # three lines each, the probability on its own: "pred cluster (0.53)" fitted one line and "pred non-cluster
+    # (0.58)" two, titles of two and three lines side by side
+    titles = [f"true {names.get(int(r), r)}\npred {names.get(int(p), p)}\n({q:.2f})"
               for r, p, q in zip(worst[CLASS_REF], worst[CLASS_PRED], worst["prob_pred"])]
     image_origin = cutouts.origin(where)
     # a folder of mixed sizes (cool-core) is drawn resampled: a 48 px cutout beside a 64 px one, both at one size
@@ -1333,10 +1335,13 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16, gradcam_inputs: Any 
            + sizes)
     scale, scale_said = gallery_pixel_scale(cutouts, gradcam_inputs)
     bar = F.scale_bar_length(scale, int(images.shape[-1]))[1]
-    s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin),
-                                       pixel_scale=scale),
-             "True and predicted class; in brackets the probability of the predicted class. "
-             f"Scale bar (first cutout): {bar} ({scale_said}).")
+    fig = F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin),
+                        pixel_scale=scale)
+    # a title too long for its panel (long class names) is cut short in the figure: said whole here
+    cut = "".join(f" Cutout {i + 1}: {full}." for i, full in F.cut_titles(fig))
+    s.figure("mistakes", fig, "True and predicted class; in brackets the probability of the predicted class. "
+             f"Scale bar (first cutout): {bar} ({scale_said})."
+             + (f" Titles cut short (\u2026) in full:{cut}" if cut else ""))
     rows_caption = (f"row ({MISTAKE_INPUT_ROW}), output_row ({MISTAKE_OUTPUT_ROW})" if "output_row" in worst.colnames
                     else f"row ({MISTAKE_ROW})")
     # the columns named as the table has them: "label, classes" beside columns expert and class_ref said neither

@@ -290,17 +290,28 @@ def place_grid(fig: Figure, axes: np.ndarray, n: int, *, suptitle: Text | None =
     placed = None
     # measured again after placing: panels of another height may get other ticks (2.5, 3.0, ... for 3, 4, ...),
     # whose labels are wider; one row of panels cut its y label off with one measurement
+    # panels sharing x (fig_mass_age) label it only under the lowest panel of a column: the first row may have
+    # none, the last panel shown always has them; an inner row needs room for them only where a panel of it has
+    # no panel below (the last row not full)
+    low_ax = axes.flat[min(n, axes.size) - 1] if rows > 1 else None
+    row_0 = {id(axes[0, 0]): 0, id(axes[0, 1 if shown > 1 else 0]): 1, id(axes[0, shown - 1]): 2}
     for _ in range(3):
         first = sticks_out(axes[0, 0])
         inner = sticks_out(axes[0, 1]) if shown > 1 else first
         last = sticks_out(axes[0, shown - 1]) if shown > 2 else inner
-        measured = tuple(round(v, 3) for v in (*first, *inner, *last))
+        # measured with the others, and in the test of the placement's end: measured once before the placement and
+        # not again, its labels' reach (tick labels of a panel narrowed or widened by it) was not what it became, and
+        # a lowest panel's rotated tick labels were cut off at the figure's bottom edge; a panel of the first row (a
+        # grid of more rows than shown) is not measured twice
+        if low_ax is None:
+            lowest = 0.0
+        elif id(low_ax) in row_0:
+            lowest = (first, inner, last)[row_0[id(low_ax)]][1]
+        else:
+            lowest = sticks_out(low_ax)[1]
+        measured = tuple(round(v, 3) for v in (*first, *inner, *last, lowest))
         if measured == placed:
             break
-        # panels sharing x (fig_mass_age) label it only under the lowest panel of a column: the first row may have
-        # none, the last panel shown always has them; an inner row needs room for them only where a panel of it has
-        # no panel below (the last row not full)
-        lowest = sticks_out(axes.flat[min(n, axes.size) - 1])[1] if rows > 1 else 0.0
         row_out, top_out = max(first[1], inner[1], last[1]), max(first[3], inner[3], last[3])
         bottom_out = max(row_out, lowest)
         left = _GRID_PAD + first[0]
@@ -570,8 +581,11 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     """
     fig, ax = new_subplots(figsize=(5, 3.6))
     for (k, s), col in zip(dists.items(), colours_of(dists)):
+        # a class predicted once is one point, which a step line does not draw: its marker (a five-class page's
+        # "2 high-z cluster (n=1)" was named in the legend and drawn nowhere, 2026-12-07)
         ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
-                label=f"{shown_name(k, names)} (n={len(s)})")
+                label=f"{shown_name(k, names)} (n={len(s)})", marker="o" if len(s) == 1 else None, markersize=4,
+                clip_on=len(s) > 1)  # its point is at cumulative fraction 1, the top edge: drawn whole
     # a weak model's scores in a narrow band (0.25-0.30 of four classes) drew steps one pixel wide at 0..1; a
     # two-class task's, never under 0.5, left the axis's left half empty, and a four-class task's its first quarter
     if zoom_to_scores(ax, np.concatenate([np.asarray(s, float) for s in dists.values()]) if dists
@@ -581,15 +595,19 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     ax.set_xlabel("score of the predicted class")
     ax.set_ylabel("cumulative fraction")
     ax.set_title(title, fontsize=10)
-    legend = ax.legend(fontsize=8)
+    ax.legend(fontsize=8)
     fig.canvas.draw()
-    notes = [t for t in ax.texts if t.get_gid() == "note"]
     renderer = fig.canvas.get_renderer()
-    if any(legend.get_window_extent(renderer).overlaps(t.get_window_extent(renderer)) for t in notes):
-        # "best" weighs the curves, not the zoom note at lower right, and put the legend on it (the demo's
-        # four-class CDF read "...lies there" from under it, 2026-12-07): the upper left, which every CDF leaves
-        # empty as its curves rise to the right
-        ax.legend(fontsize=8, loc="upper left")
+    if legend_covers(ax, renderer):
+        # "best" weighs neither the zoom note at lower right (the demo's four-class CDF read "...lies there" from
+        # under it) nor the steps as drawn: it reads a step line's corners joined straight, and put a five-class
+        # task's legend on the corner of a step (2026-12-07). The first place clear of both, else beside the panel
+        for loc in ("upper left", "lower right", "center right", "upper center", "center left", "lower center"):
+            ax.legend(fontsize=8, loc=loc)
+            if not legend_covers(ax, renderer):
+                break
+        else:
+            ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     # a title naming its reference ("... per predicted class (reference ngc1566_humans)", a page of several) ran
     # past the figure's edges: broken where it would, centred on the panel, leave the figure (the panel's own
     # width broke the one-reference title, which fits, in two)
@@ -597,6 +615,47 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     centre = (box.x0 + box.x1) / 2 / fig.dpi
     fit_text_width(ax.title, 2 * min(centre, fig.get_figwidth() - centre) - 0.1, renderer)
     return fig
+
+
+def legend_covers(ax: Axes, renderer: RendererBase) -> bool:
+    """Whether ``ax``'s legend covers any of its lines as drawn (steps as steps) or its notes (texts of gid "note").
+
+    matplotlib's ``loc="best"`` reads a line's points joined straight, whatever its draw style: a step line
+    (``ax.step``) turns in corners it does not see.
+
+    Examples
+    --------
+    The step rises at x = 0.5, under a legend in the centre, which the straight line from (0, 0.2) to (0.5, 0.9)
+    passes by:
+
+    >>> fig, ax = new_subplots()
+    >>> _ = ax.step([0.0, 0.5], [0.2, 0.9], where="post", label="a"); _ = ax.set_xlim(0, 1); _ = ax.set_ylim(0, 1)
+    >>> _ = ax.legend(loc="center")
+    >>> legend_covers(ax, fig.canvas.get_renderer())
+    True
+    >>> _ = ax.legend(loc="upper left")
+    >>> legend_covers(ax, fig.canvas.get_renderer())
+    False
+    """
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+    from matplotlib.path import Path as MplPath
+
+    legend = ax.get_legend()
+    if legend is None:
+        return False
+    box = legend.get_window_extent(renderer)
+    for line in ax.lines:
+        x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+        if not line.get_visible() or x.size == 0:
+            continue
+        xs, ys = STEP_LOOKUP_MAP.get(line.get_drawstyle(), STEP_LOOKUP_MAP["default"])(x, y)
+        drawn = line.get_transform().transform(np.column_stack([xs, ys]))
+        drawn = drawn[np.isfinite(drawn).all(axis=1)]
+        if len(drawn) == 1 and box.contains(*drawn[0]):
+            return True
+        if len(drawn) > 1 and MplPath(drawn).intersects_bbox(box, filled=False):
+            return True
+    return any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_gid() == "note")
 
 
 #: A score CDF whose scores span less than this (of the 0..1 axis) is drawn zoomed on them (:func:`score_limits`)
@@ -1018,11 +1077,48 @@ def _selection_curves(ax: Axes, ax2: Axes, tab: Table, x: np.ndarray, *, cumulat
                      transform=ax2.transAxes, ha="right", va="top", fontsize=7, color="#444444", gid="note")
 
 
-def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None) -> Figure:
-    """Agreement fractions per class for each comparison (PHANGS Figure 5 style).
+def agreement_bar_columns(table: Table) -> list[tuple[str, str]]:
+    """The columns of an agreement table (:func:`starclass.evaluate.agreement.agreement_table`) that
+    :func:`fig_agreement_bars` draws, each with the label it names it by: the classes (``class_<k>``, in class
+    order), ``mean``, then the merged classes the table has (``class_1_2``: ``1+2``), as the table holds them.
 
-    ``names`` (class -> shown name, :func:`shown_name`) names the classes under their bars, wrapped to the bar
-    group's width; without, the numbers alone ("1" ... "4", as the axis said whatever the task).
+    It drew PHANGS's ``class_1`` .. ``class_4`` and ``class_1_2`` whatever the table: a binary or three-class
+    task's table stopped it with a KeyError, and a five-class task's class 5 was not drawn.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"comparison": ["A vs B"], "n_matched": [9], "class_1": [0.8], "class_2": [0.6], "class_3": [0.5],
+    ...            "mean": [0.63], "class_1_err": [0.1]})
+    >>> agreement_bar_columns(t)
+    [('class_1', '1'), ('class_2', '2'), ('class_3', '3'), ('mean', 'mean')]
+    >>> t["class_1_2"] = [0.9]
+    >>> agreement_bar_columns(t)[-1]
+    ('class_1_2', '1+2')
+    """
+    prefix = "class_"  # group_column's default prefix: class_3, class_1_2
+    classes, merges = [], []
+    for c in table.colnames:
+        if not c.startswith(prefix) or c.endswith("_err"):
+            continue
+        rest = c[len(prefix):]
+        if rest.isdigit():
+            classes.append((int(rest), c, rest))
+        else:
+            # group_column's name of a merge of numbered classes ("1+2" -> class_1_2), else the merge's own name
+            parts = rest.split("_")
+            merges.append((c, "+".join(parts) if all(p.isdigit() for p in parts) else rest))
+    means = [("mean", "mean")] if "mean" in table.colnames else []
+    return [(c, label) for _, c, label in sorted(classes)] + means + merges
+
+
+def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None) -> Figure:
+    """Agreement fractions per class for each comparison (PHANGS Figure 5 style), of any task's classes.
+
+    The bars are the table's columns (:func:`agreement_bar_columns`): its classes, ``mean``, and the merged
+    classes it has (PHANGS: 1+2; none for a task without them). ``names`` (class or merge -> shown name,
+    :func:`shown_name`) names them under their bars, wrapped to the bar group's width; without, the labels alone
+    ("1" ... "4", "1+2").
 
     Examples
     --------
@@ -1032,9 +1128,13 @@ def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = 
     >>> fig = fig_agreement_bars(t, "agreement")
     >>> [round(float(p.get_height()), 2) for p in fig.axes[0].patches]
     [0.8, 0.6, 0.5, 0.7, 0.65, 0.9]
+    >>> binary = Table({"comparison": ["A vs B"], "class_1": [0.8], "class_2": [0.6], "mean": [0.7]})
+    >>> [t.get_text() for t in fig_agreement_bars(binary, "agreement").axes[0].get_xticklabels()]
+    ['1', '2', 'mean']
     """
     renamed_result_columns(table)  # an agreement_table.ecsv written before 2026-12-05 (class_1+2)
-    cols = [group_column(k) for k in (1, 2, 3, 4)] + ["mean", group_column("1+2")]
+    drawn = agreement_bar_columns(table)
+    cols = [c for c, _ in drawn]
     rows = [r for r in table if r["comparison"] != "mean for above values"]
     fig, ax = new_subplots(figsize=(7, 3.6))
     width = 0.8 / max(1, len(rows))
@@ -1045,7 +1145,7 @@ def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = 
         ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"],
                color=col, hatch=BAR_HATCHES[(i // len(METRIC_PALETTE)) % len(BAR_HATCHES)], edgecolor="white",
                linewidth=0.5)
-    shown = [(names or {}).get(k, k) for k in ("1", "2", "3", "4")] + ["mean", (names or {}).get("1+2", "1+2")]
+    shown = [(names or {}).get(label, label) for _, label in drawn]
     ax.set_xticks(range(len(cols)), [textwrap.fill(t, 12, break_long_words=False, break_on_hyphens=False)
                                      for t in shown], fontsize=8 if names else None)
     ax.set_xlabel("class")
@@ -1778,6 +1878,18 @@ GALLERY_MIN_COLUMNS = 3
 GALLERY_SIDE_MARGIN = 0.1125
 
 
+#: The most lines a gallery's panel title is drawn in (:func:`even_titles`): the mistakes gallery's three, "true
+#: <class>", "pred <class>", "(<probability>)", and one more for a class name of two lines ("true compact /
+#: association" at 7 pt in a 1.25-inch panel); a longer one is cut short, its full text kept (:func:`cut_titles`).
+GALLERY_TITLE_LINES = 4
+
+#: Space (inches) between a gallery panel's title and the cutout of the row above it
+GALLERY_ROW_GAP = 8 / 72
+
+#: The full titles of the panels whose titles :func:`even_titles` cut short, per figure: the page's caption says them
+_CUT_TITLES: weakref.WeakKeyDictionary[Figure, list[tuple[int, str]]] = weakref.WeakKeyDictionary()
+
+
 def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *,
                 origin: str = "upper", pixel_scale: float | None = None) -> Figure:
     """A grid of cutouts ``[N, H, W]`` with one title each, a scale bar in the first.
@@ -1786,6 +1898,11 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     ``"upper"`` for PNG/JPEG/NPY files as stored, ``"lower"`` for FITS (y up). ``pixel_scale``
     (arcsec per drawn pixel) sets the first panel's scale bar (:func:`add_scale_bar`); None: a bar
     in pixels, saying the scale is not known.
+
+    Every panel's title is drawn in as many lines as the others (:func:`even_titles`; at most
+    :data:`GALLERY_TITLE_LINES`, a longer one cut short and kept whole in :func:`cut_titles`), and the rows are
+    spaced by the titles' height: titles of two and three lines side by side, fitted one by one, ran into the
+    cutouts of the row above.
 
     Examples
     --------
@@ -1801,8 +1918,10 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     # centred under the suptitle: matplotlib's default margins (0.125 and 0.1 of the width) put one cutout in the
     # 3-column-wide figure, and every gallery's cutouts, right of the title's centre; the cutouts keep their size
     side = GALLERY_SIDE_MARGIN
-    fig, axes = new_subplots(nrows, ncols, figsize=(1.9 * max(ncols, GALLERY_MIN_COLUMNS), 2.1 * nrows + 0.4),
-                             squeeze=False, gridspec_kw={"left": side, "right": 1 - side})
+    width = 1.9 * max(ncols, GALLERY_MIN_COLUMNS)
+    wspace = float(matplotlib.rcParams["figure.subplot.wspace"])
+    fig, axes = new_subplots(nrows, ncols, figsize=(width, 2.1 * nrows + 0.4), squeeze=False,
+                             gridspec_kw={"left": side, "right": 1 - side, "wspace": wspace})
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
@@ -1814,9 +1933,94 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     if n:
         add_scale_bar(axes.ravel()[0], pixel_scale, int(np.shape(images)[-1]))
     suptitle = fig.suptitle(title, fontsize=11)
-    fit_titles(fig)
+    # a cell as high as its cutout is drawn (the column's width, at the cutouts' aspect), the rows set apart by the
+    # titles' height: the cells were 1.6 inches high for 1.25-inch cutouts, a quarter of an inch above and under
+    # each, which a title of three lines outgrew
+    cell_w = width * (1 - 2 * side) / (ncols + wspace * (ncols - 1))
+    aspect = float(np.shape(images)[-2]) / float(np.shape(images)[-1]) if n else 1.0
+    cell_h = cell_w * aspect
+    renderer = fig.canvas.get_renderer()
+    head = even_titles(fig, cell_w, renderer) + float(matplotlib.rcParams["axes.titlepad"]) / 72
+    gap = head + GALLERY_ROW_GAP
+    bottom, top = _GRID_PAD, head + _GRID_PAD
+    height = bottom + nrows * cell_h + (nrows - 1) * gap + top
+    fig.set_size_inches(width, height)
+    fig.subplots_adjust(bottom=bottom / height, top=1 - top / height, hspace=gap / cell_h)
     room_for_suptitle(fig, suptitle)
     return fig
+
+
+def even_titles(fig: Figure, width_in: float, renderer: RendererBase,
+                max_lines: int = GALLERY_TITLE_LINES) -> float:
+    """Break every panel title of ``fig`` to ``width_in`` inches in as many lines as the longest, at most ``max_lines``.
+
+    A title of fewer lines gets empty lines on top (its text stays just above its panel); one of more is cut to
+    ``max_lines``, its last line ending in an ellipsis, and its full text is kept (:func:`cut_titles`).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, its panels titled.
+    width_in : float
+        The widest a title may be drawn, in inches (a panel's width).
+    renderer : matplotlib.backend_bases.RendererBase
+        The figure's renderer, to measure the titles with.
+    max_lines : int
+        The most lines a title is drawn in.
+
+    Returns
+    -------
+    float
+        The height (inches) of the titles as drawn, every one the same.
+
+    Examples
+    --------
+    >>> fig, axes = new_subplots(1, 3)
+    >>> for ax, t in zip(axes, ["true cluster\\npred non-cluster (0.58)", "a", "true cluster\\npred cluster\\n(0.5)"]):
+    ...     _ = ax.set_title(t, fontsize=7)
+    >>> _ = even_titles(fig, 1.0, fig.canvas.get_renderer())
+    >>> [ax.get_title().count("\\n") + 1 for ax in axes]
+    [3, 3, 3]
+    >>> cut_titles(fig)
+    []
+    """
+    fitted = []
+    for ax in fig.axes:
+        t = ax.title
+        if t.get_text():
+            fit_text_width(t, width_in, renderer)
+            fitted.append((ax, t.get_text().split("\n")))
+    if not fitted:
+        return 0.0
+    lines = min(max_lines, max(len(parts) for _, parts in fitted))
+    cut = []
+    for i, (ax, parts) in enumerate(fitted):
+        if len(parts) > lines:
+            cut.append((i, " ".join(" ".join(ax.get_title().split("\n")).split())))
+            kept = parts[:lines]
+            last = kept[-1].rstrip()
+            ax.title.set_text("\n".join([*kept[:-1], last + "\u2026"]))
+            # the ellipsis may widen the line past the panel: shortened until it fits
+            while last and ax.title.get_window_extent(renderer).width / fig.dpi > width_in:
+                last = last[:-1].rstrip()
+                ax.title.set_text("\n".join([*kept[:-1], last + "\u2026"]))
+        elif len(parts) < lines:
+            ax.title.set_text("\n" * (lines - len(parts)) + ax.get_title())
+    _CUT_TITLES[fig] = cut
+    return max(ax.title.get_window_extent(renderer).height for ax, _ in fitted) / fig.dpi
+
+
+def cut_titles(fig: Figure) -> list[tuple[int, str]]:
+    """The panels (their number among the titled ones, from 0) whose titles :func:`even_titles` cut short, and
+    each one's full title on one line: for the page's caption.
+
+    Examples
+    --------
+    >>> fig = fig_gallery(np.zeros((2, 8, 8)), ["a\\nb\\nc\\nd\\ne", "a"], "two")
+    >>> cut_titles(fig), fig.axes[0].get_title()
+    ([(0, 'a b c d e')], 'a\\nb\\nc\\nd\u2026')
+    """
+    return list(_CUT_TITLES.get(fig, []))
 
 
 def room_for_suptitle(fig: Figure, suptitle: Text) -> None:
