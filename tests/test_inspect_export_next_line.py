@@ -48,7 +48,7 @@ def test_the_export_says_how_to_train_on_it(tmp_path, monkeypatch):
     commands = [shlex.split(c) for c in re.findall(r"'(starclass [^']*)'|\"(starclass [^\"]*)\"", line[0])
                 for c in c if c]
     assert commands[0] == ["starclass", "train", "--task", "legus4-compact", "--mosaics", "my field", "--catalog",
-                           "labels.ecsv", "-o", "MODEL"], commands
+                           "labels.ecsv", "-o", "model"], commands
     # since 2026-12-07 (late) suggest's fine-tune too: the fields MODEL was trained on beside the export
     assert commands[1][:10] == ["starclass", "train", "--mosaics", "SO_FAR_DIR", "--catalog", "SO_FAR.ecsv",
                                 "--mosaics", "my field", "--catalog", "labels.ecsv"], commands

@@ -10,6 +10,8 @@ servers take it from the database, a task file that has gone too; a database mad
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 import sqlalchemy as sa
 from astropy.table import Table
@@ -20,7 +22,8 @@ from starclass.inspect import db, schemes
 from starclass.inspect.schemes import task_scheme
 from starclass.io.cutout_folders import label_classes, read_cutout_folder
 from starclass.learn.config import TaskConfig, get_preset, load_config, save_config
-from test_inspect_stamps import make_folder  # tests/ is on sys.path under pytest
+from test_docs_commands import problems  # tests/ is on sys.path under pytest
+from test_inspect_stamps import make_folder
 
 pytestmark = pytest.mark.usefixtures("cheap_argon2")  # accounts: cheap hashes (conftest.py)
 
@@ -71,7 +74,9 @@ def test_init_with_a_preset_records_it_for_the_export(tmp_path, new_process):
     assert not out.with_suffix(".task.yaml").exists()  # a preset: --task m31-real reads them
 
 
-def test_init_without_task_takes_the_lists_labels_as_the_classes(tmp_path, new_process):
+def test_init_without_task_takes_the_lists_labels_as_the_classes(tmp_path, new_process, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "model").mkdir()  # an earlier model: the line's first train names one not there
     labels = make_folder(tmp_path / "pool", n=2)
     # the list's labels, not m31-real's: a third kind of object
     labels.write_text(labels.read_text().replace("galaxy/o1.png,galaxy", "galaxy/o1.png,star"))
@@ -92,6 +97,9 @@ def test_init_without_task_takes_the_lists_labels_as_the_classes(tmp_path, new_p
     # the task is in the database alone: written beside the export, the --task a first train reads them with
     task = out.with_suffix(".task.yaml")
     assert f"train a first model on them with: starclass train --task {task}" in " ".join(res.output.split())
+    # a model name not there yet, to run as printed: '-o MODEL', a placeholder, until 2026-12-07
+    first = " ".join(res.output.split()).split("train a first model on them with: ", 1)[1]
+    assert shlex.split(first)[-2:] == ["-o", "model_1"] and not problems(shlex.split(first)[1:]), first
     cfg = load_config(task)
     assert cfg.name == "pool-labels" and cfg.label_map == {"cluster": 1, "galaxy": 2, "star": 3}
     cs = read_cutout_folder(out, require_group=False)

@@ -48,7 +48,8 @@ def test_simulate_field_and_cutout_lines_name_a_model_not_there(taken):
     assert "-c heldout/truth.ecsv -o model_1'" in line, line
     assert cutouts_next_line("cool-core", "cc/labels.csv").endswith("--stamps cc/labels.csv -o model_1'")
     seed = next_after_seed_preset("open-globular", Path("og/labels.csv"), None)
-    assert "-o MODEL_1'" in seed and "--model MODEL_1 -o classified_1.csv'" in seed, seed
+    # a lower-case name as the other first trains' (old code: 'MODEL_1', read as a placeholder to edit)
+    assert "-o model_1'" in seed and "--model model_1 -o classified_1.csv'" in seed, seed
 
 
 def test_classify_lines_of_train_calibrate_and_detect_name_an_output_not_there(taken):

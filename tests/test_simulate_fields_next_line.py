@@ -37,3 +37,19 @@ def test_the_fields_end_with_a_train_and_a_survey_command_that_fit_them(tmp_path
     assert bands == sorted(get_preset(task).bands)
     assert (tmp_path / survey[2]).is_file() and survey[2].endswith("plan.yaml")
     assert survey[3:] == ["--model", opts["-o"], "-o", "run"]
+
+
+def test_the_plans_line_names_the_survey_of_the_next_line(tmp_path, monkeypatch):
+    # it said '(starclass survey sims/plan.yaml --model MODEL -o OUT)', two placeholders to edit, above a line
+    # naming both (2026-12-07); here 'model' and 'run' are an earlier round's, so both lines name model_1, run_1
+    monkeypatch.chdir(tmp_path)
+    for earlier in ("model", "run"):
+        (tmp_path / earlier).mkdir()
+    res = CliRunner().invoke(app, ["simulate", "sims", "--preset", "m31", "--fields", "1", "--size", "64",
+                                   "--n-candidates", "5", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    (plan,) = [s for s in res.output.splitlines() if s.strip().startswith("plan:")]
+    (line,) = [s for s in res.output.splitlines() if s.startswith("next: ")]
+    survey = [shlex.split(a or b) for a, b in re.findall(r"""'(starclass [^']*)'|"(starclass [^"]*)\"""", line)][1]
+    assert survey[-4:] == ["--model", "model_1", "-o", "run_1"], line
+    assert f"({shlex.join(survey)}, once the next line has trained model_1)" in plan, plan

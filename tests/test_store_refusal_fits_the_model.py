@@ -60,10 +60,12 @@ def test_classify_is_told_the_cutouts_of_the_models_own_stamps(tmp_path, monkeyp
     assert "with their labels" not in text and "train from the mosaics" not in text, text
     assert "'starclass classify field -c CANDIDATES --model model -o classified.ecsv'" in text, text
     # the command as the message gives it, its placeholders filled in, writes a store the model classifies
-    words = _said_cutouts(text, {"CANDIDATES": "truth.ecsv", "STORE.h5": "fits.h5"})
+    # its output a name not there yet (until 2026-12-07 '-o STORE.h5', a placeholder to edit)
+    words = _said_cutouts(text, {"CANDIDATES": "truth.ecsv"})
+    assert words[-2:] == ["-o", "stamps.h5"], words
     res = runner.invoke(app, [*words, "--no-progress"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["classify", "--stamps", "fits.h5", "--model", "model", "-o", "out.ecsv",
+    res = runner.invoke(app, ["classify", "--stamps", "stamps.h5", "--model", "model", "-o", "out.ecsv",
                               "--device", "cpu", "--no-progress"])
     assert res.exit_code == 0, res.output
 
@@ -95,11 +97,12 @@ def test_train_with_a_stamp_size_of_its_own_is_told_the_size_too(tmp_path, monke
     cfg = get_preset("legus4-compact", stamp_size=16)  # train --task legus4-compact --stamp-size 16
     with StampStore("preset.h5") as st, pytest.raises(Exception) as refused:
         store_fit(st, cfg, "preset.h5")
-    words = _said_cutouts(str(refused.value), {"CATALOGUE": "truth.ecsv", "STORE.h5": "fits.h5"})
+    words = _said_cutouts(str(refused.value), {"CATALOGUE": "truth.ecsv"})
+    assert words[-2:] == ["-o", "stamps.h5"], words  # not there yet (was STORE.h5, a placeholder)
     res = runner.invoke(app, [*words, "--no-progress"])
     assert res.exit_code == 0, res.output
-    with StampStore("fits.h5") as st:
-        assert store_fit(st, cfg, "fits.h5").stamp_size == 16
+    with StampStore("stamps.h5") as st:
+        assert store_fit(st, cfg, "stamps.h5").stamp_size == 16
 
 
 def test_a_store_cut_for_such_a_model_is_sent_to_train_without_the_presets_name(tmp_path, monkeypatch):

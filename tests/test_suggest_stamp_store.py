@@ -8,6 +8,7 @@ TypeError traceback, exit 1.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 import numpy as np
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from conftest import one_band_model
 from starclass.cli import app
+from test_docs_commands import problems
 
 runner = CliRunner()
 
@@ -56,12 +58,18 @@ def test_a_store_as_candidates_is_told_to_be_classified_first(store_and_model, t
     assert len(ranked) == 3 and set(ranked["id"]) <= set(range(1, 7))
 
 
-def test_check_labels_of_a_store_names_the_table_it_wants(store_and_model, tmp_path):
+def test_check_labels_of_a_store_names_the_table_it_wants(store_and_model, tmp_path, monkeypatch):
     _, store, _ = store_and_model
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cv").mkdir()  # an earlier cross-validation
     res = runner.invoke(app, ["suggest", "--check-labels", str(store), "-o", str(tmp_path / "l.ecsv")])
     assert res.exit_code == 2, res.output
     said = " ".join(res.output.split())
     assert f"--check-labels {store} is a stamp store" in said and "cv_predictions.ecsv" in said, said
+    # the cross-validation it names writes to a folder not there yet (old code: '-o CV', a placeholder)
+    (train,) = re.findall(r"'(starclass train [^']*)'", said)
+    assert shlex.split(train)[-2:] == ["-o", "cv_1"] and "writes cv_1/cv_predictions.ecsv" in said, said
+    assert not problems(shlex.split(train)[1:]), train
     assert not (tmp_path / "l.ecsv").exists()
 
 

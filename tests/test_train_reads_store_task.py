@@ -45,7 +45,7 @@ def test_train_without_task_trains_the_stores_task(tmp_path):
     assert f"task m31-binary-compact, as stamp store {store} records" in text, text
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["config"]["name"] == "m31-binary-compact", manifest.get("config", {}).get("name")
-    assert "classify --stamps STORE.h5" in text and "MOSAICS -c CANDIDATES --model" not in text, text
+    assert "classify --stamps stamps.h5" in text and "MOSAICS -c CANDIDATES --model" not in text, text
 
 
 def test_a_task_that_differs_from_the_store_is_refused_naming_it(tmp_path):
@@ -66,7 +66,7 @@ def test_training_on_a_store_ends_with_store_commands(tmp_path):
 
     line = next_after_training("m", cutouts=False, stores=True, calibrate_first="it has no calibration")
     assert "'starclass calibrate m --stamps HELD_OUT.h5 --overwrite'" in line, line
-    assert "'starclass classify --stamps STORE.h5 --model m -o classified.ecsv'" in line, line
+    assert "'starclass classify --stamps stamps.h5 --model m -o classified.ecsv'" in line, line
     assert "MOSAICS -c CANDIDATES --model" not in line and "HELD_OUT.ecsv" not in line, line
 
 
@@ -121,6 +121,6 @@ def test_training_on_a_store_names_the_mosaics_it_was_cut_from(tmp_path):
     assert res.exit_code == 0, text
     # since 2026-12-07 (latest) from another field (cut from this one, the store's scores are in-sample), the field
     # the store records named as the one not to give
-    assert f"starclass cutouts OTHER_DIR -c CANDIDATES --task {out} -o STORE.h5" in text, text
+    assert f"starclass cutouts OTHER_DIR -c CANDIDATES --task {out} -o stamps.h5" in text, text
     assert f"OTHER_DIR: the mosaics folder of a field it was not trained on, not {field};" in text, text
     assert "cutouts MOSAICS" not in text, text

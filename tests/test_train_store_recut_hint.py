@@ -40,10 +40,11 @@ def test_a_store_of_another_geometry_is_told_the_cutouts_that_fits(tmp_path, mon
     words = shlex.split(said.group(1))
     assert words[:3] == ["starclass", "cutouts", "field"] and "--task" in words, words
     # the command as the message gives it, its placeholders filled in, writes a store the task trains on
-    words = [{"CATALOGUE": "truth.ecsv", "STORE.h5": "fits.h5"}.get(w, w) for w in words[1:]]
+    words = [{"CATALOGUE": "truth.ecsv"}.get(w, w) for w in words[1:]]
+    assert words[-2:] == ["-o", "stamps.h5"], words  # a name not there yet (was STORE.h5, a placeholder)
     res = runner.invoke(app, [*words, "--no-progress"])
     assert res.exit_code == 0, res.output
-    inputs, labels, *_ = training_inputs(get_preset("legus4"), None, stamps="fits.h5")
+    inputs, labels, *_ = training_inputs(get_preset("legus4"), None, stamps="stamps.h5")
     assert len(labels) == len(table)
 
 

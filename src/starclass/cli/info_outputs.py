@@ -376,10 +376,16 @@ def _plan_lines(folder: Path) -> list[str] | None:
         return None
     names = [str(f.get("name", "?")) for f in fields]
     shown = ", ".join(names[:10]) + (f", ... ({len(names) - 10} more)" if len(names) > 10 else "")
+    from starclass.cli.next_steps import free_name
+
+    # the output a name not there yet (next_steps.free_name): '-o OUT' was a placeholder to edit before the line
+    # ran; the model one only where the plan names none, and then said to be one
+    model = "" if doc.get("model") else " --model MODEL"
+    said = "" if doc.get("model") else " (MODEL: give your model, a folder starclass train wrote; the plan names none)"
     lines = [f"fields folder {folder} (a survey plan, {folder / 'plan.yaml'}; starclass simulate --fields writes "
              f"one): {counted(len(fields), 'field')}: {shown}",
-             f"  survey them: starclass survey {shell_word(folder / 'plan.yaml')}"
-             + ("" if doc.get("model") else " --model MODEL") + " -o OUT"]
+             f"  survey them: starclass survey {shell_word(folder / 'plan.yaml')}{model} "
+             f"-o {shell_word(free_name('run'))}{said}"]
     first = next((folder / str(f["mosaics"]) for f in fields if f.get("mosaics")), None)
     if first is not None and first.is_dir():
         lines.append(f"  one field (its catalogues and mosaics): starclass info {shell_word(first)}")

@@ -26,7 +26,7 @@ from starclass.cli._app import (
     show_progress,
     task_option,
 )
-from starclass.cli.next_steps import new_model_name
+from starclass.cli.next_steps import free_name, new_model_name
 from starclass.errors import StarclassError, counted, model_word, row_noun, shell_word, shown_command
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
@@ -160,7 +160,7 @@ def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None
     >>> t = Table({"id": [1, 2], "n_labels": [1, 0]}, meta={"label_scheme": "phangs"})
     >>> print(_field_export_next(t, Path("obs"), Path("labels.ecsv")))  # doctest: +NORMALIZE_WHITESPACE
     next: train a model on these labels with 'starclass train --task legus4-compact --mosaics obs --catalog
-    labels.ecsv -o MODEL' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
+    labels.ecsv -o model' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
     fine-tune one on them with 'starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics obs --catalog
     labels.ecsv --resume-from MODEL -o NEW_MODEL' (SO_FAR_DIR and SO_FAR.ecsv: the field MODEL was trained on and
     its labelled catalogue, one --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels
@@ -176,7 +176,10 @@ def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None
     from starclass.cli.next_steps import catalogue_model, fine_tune_words
 
     d, e = shell_word(str(data_dir)), shell_word(str(export))
-    train = shown_command(f"starclass train --task legus4-compact --mosaics {d} --catalog {e} -o MODEL")
+    # a name not there yet (next_steps.free_name), as simulate's and cutouts' first trains: '-o MODEL' was a
+    # placeholder to edit before the line ran, and a second export's line named the model the first had written
+    train = shown_command(f"starclass train --task legus4-compact --mosaics {d} --catalog {e} "
+                          f"-o {shell_word(free_name('model'))}")
     # suggest's line builds the same command (one function): until 2026-12-07 the two proposed two fine-tunes,
     # both on this field's labels alone, which can forget what MODEL learnt
     model, why = catalogue_model(out, catalogue if catalogue is not None else Path(export))
@@ -684,7 +687,7 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
         save_config(cfg, task_file, overwrite=True)  # checked with the export above
         echo(f"task {cfg.name} (the classes these labels were given in, recorded in the label database) written to "
              f"{task_file}; train a first model on them with: starclass train --task {shlex.quote(str(task_file))} "
-             f"--stamps {shlex.quote(str(export))}{files_option} -o MODEL")
+             f"--stamps {shlex.quote(str(export))}{files_option} -o {shlex.quote(free_name('model'))}")
 
 
 def _export_files_note(out, folder: Path) -> str:

@@ -383,16 +383,18 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
     own = [f"{cfg.galaxy}-*", PLAN_NAME]
     with atomic_dir(outdir, overwrite=overwrite, own=own) as tmpdir:
         written = simulate_survey(cfg, tmpdir, n, progress=progress, overwrite=True)  # a fresh staged folder
-    for name in written:
-        echo(f"{name:>14s}: {outdir / name}")
-    echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {shell_word(outdir / PLAN_NAME)} --model MODEL "
-         "-o OUT)")
-    # the plan asked for a MODEL and nothing said where one comes from (found walking docs/survey.md): the
-    # fields carry their truth, so one of them trains it
     from starclass.cli.next_steps import free_name
 
     first = outdir / next(iter(written))
     model, run = shell_word(free_name("model")), shell_word(free_name("run"))  # as printed, not refused as existing
+    for name in written:
+        echo(f"{name:>14s}: {outdir / name}")
+    # the plan's line said '(starclass survey PLAN --model MODEL -o OUT)', two placeholders to edit, above the next
+    # line that names both: the same model and output now
+    echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {shell_word(outdir / PLAN_NAME)} --model {model} "
+         f"-o {run}, once the next line has trained {model})")
+    # the plan asked for a MODEL and nothing said where one comes from (found walking docs/survey.md): the
+    # fields carry their truth, so one of them trains it
     train = shown_command(f"starclass train --task {_quick_task(cfg.bands)} -m {shell_word(first)} "
                           f"-c {shell_word(first / 'truth.ecsv')} -o {model}")
     survey = shown_command(f"starclass survey {shell_word(outdir / PLAN_NAME)} --model {model} -o {run}")
@@ -417,7 +419,7 @@ def _quick_task(bands: list[str] | tuple[str, ...]) -> str:
 
 
 def train_command(task: str, labels: Path, size: int | None, options: str = "") -> str:
-    """``'starclass train --task TASK --stamps LABELS [OPTIONS] [--stamp-size N] -o MODEL'``, quoted as lines show it.
+    """``'starclass train --task TASK --stamps LABELS [OPTIONS] [--stamp-size N] -o model'``, quoted as lines show it.
 
     ``--stamp-size`` is given where the folder's cutouts (``--size``) are much smaller than the task's stamps:
     enlarged cutouts gain nothing and cost the factor squared (train says so too).
@@ -427,7 +429,7 @@ def train_command(task: str, labels: Path, size: int | None, options: str = "") 
     >>> print(train_command("galaxy-cluster-experts", Path("gc/labels.csv"), 32, "--label-column expert"))
     ... # doctest: +NORMALIZE_WHITESPACE
     'starclass train --task galaxy-cluster-experts --stamps gc/labels.csv --label-column expert --stamp-size 32
-    -o MODEL'
+    -o model'
     """
     from starclass.cli.next_steps import free_name
     from starclass.learn.config import ENLARGED_FROM, get_preset
@@ -436,7 +438,7 @@ def train_command(task: str, labels: Path, size: int | None, options: str = "") 
     keep = f" --stamp-size {size}" if size is not None and stamp / size >= ENLARGED_FROM else ""
     more = f" {options}" if options else ""
     return shown_command(f"starclass train --task {task} --stamps {shell_word(labels)}{more}{keep} "
-                         f"-o {shell_word(free_name('MODEL'))}")
+                         f"-o {shell_word(free_name('model'))}")
 
 
 def next_after_seed_preset(preset: str, labels: Path, size: int | None) -> str:
@@ -463,8 +465,8 @@ def next_after_seed_preset(preset: str, labels: Path, size: int | None) -> str:
     --------
     >>> print(next_after_seed_preset("open-globular", Path("og/labels.csv"), 64))  # doctest: +NORMALIZE_WHITESPACE
     next: train on it with 'starclass train --task open-globular-compact --stamps og/labels.csv --stamp-size 64 -o
-    MODEL' (the paper's network: --task open-globular), then classify a folder simulated with another --seed with
-    'starclass classify --stamps OTHER/labels.csv --model MODEL -o classified.csv'
+    model' (the paper's network: --task open-globular), then classify a folder simulated with another --seed with
+    'starclass classify --stamps OTHER/labels.csv --model model -o classified.csv'
     """
     from starclass.simulate.seed_presets import SEED_PRESETS
 
@@ -472,7 +474,8 @@ def next_after_seed_preset(preset: str, labels: Path, size: int | None) -> str:
     task = f"{paper}-compact"  # the compact CNN: trained on a CPU in minutes, as docs/seeds.md measures it
     from starclass.cli.next_steps import free_name
 
-    model, out = shell_word(free_name("MODEL")), shell_word(free_name("classified", ".csv"))
+    # a lower-case name, as the other first trains' lines: 'MODEL' ran as printed but read as a placeholder to edit
+    model, out = shell_word(free_name("model")), shell_word(free_name("classified", ".csv"))
     train = train_command(task, labels, size)
     classify = shown_command(f"starclass classify --stamps OTHER/labels.csv --model {model} -o {out}")
     return (f"next: train on it with {train} (the paper's network: --task {paper}), then classify a folder "

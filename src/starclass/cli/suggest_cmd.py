@@ -1274,10 +1274,14 @@ def _check_labels_command(source: Path, output: Path, *, model: Path | None, n: 
     if is_store_file(source):
         # read as a catalogue it was told "give the catalogue its stamps were cut from": the table wanted holds
         # out-of-fold probabilities, which a cross-validation on the store writes
+        from starclass.cli.next_steps import free_name
+
+        # the cross-validation's folder a name not there yet: '-o CV' was a placeholder to edit before it ran
+        cv = shell_word(free_name("cv"))
         raise StarclassError(f"--check-labels {source} is a stamp store (written by 'starclass cutouts'), not a table "
                              "of labels and out-of-fold probabilities: give the cross-validation's cv_predictions.ecsv "
-                             f"({shown_command(f'starclass train --stamps {shell_word(source)} --cv 5 -o CV')} "
-                             "writes CV/cv_predictions.ecsv)")
+                             f"({shown_command(f'starclass train --stamps {shell_word(source)} --cv 5 -o {cv}')} "
+                             f"writes {cv}/cv_predictions.ecsv)")
     check_output(output, [source, model], option="--output", overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the table is read
     name = f"--check-labels {source}"

@@ -363,13 +363,13 @@ def recut_words(sources: object, task: str, *, cfg: TaskConfig | None = None,
     --------
     >>> print(recut_words({"f555w": "field/g_f555w.fits", "f814w": "field/g_f814w.fits"}, "legus4"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    cut a store for it from the same mosaics: 'starclass cutouts field --catalog CATALOGUE --task legus4 -o STORE.h5'
+    cut a store for it from the same mosaics: 'starclass cutouts field --catalog CATALOGUE --task legus4 -o stamps.h5'
     (CATALOGUE: the candidates with their labels), or train from the mosaics with -m and --catalog
     >>> recut_words(None, "legus4").split(": ", 1)[1].startswith("'starclass cutouts MOSAICS --catalog CATALOGUE")
     True
     >>> print(recut_words({"g": "m31_b/g.fits"}, "m31-binary-compact", model="M24", purpose="classify"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    cut a store for it from the same mosaics: 'starclass cutouts m31_b --catalog CANDIDATES --task M24 -o STORE.h5'
+    cut a store for it from the same mosaics: 'starclass cutouts m31_b --catalog CANDIDATES --task M24 -o stamps.h5'
     (CANDIDATES: the candidates to classify), or classify the mosaics: 'starclass classify m31_b -c CANDIDATES
     --model M24 -o classified.ecsv'
     """
@@ -387,10 +387,13 @@ def recut_words(sources: object, task: str, *, cfg: TaskConfig | None = None,
     catalog, held = (("CANDIDATES", "the candidates to classify") if purpose == "classify"
                      else ("HELD_OUT.ecsv", "labelled candidates the model was not trained on")
                      if purpose == "calibrate" else ("CATALOGUE", "the candidates with their labels"))
-    command = f"starclass cutouts {where} --catalog {catalog} {task_words} -o STORE.h5"
+    from starclass.cli.next_steps import classified_name, free_name
+
+    # outputs not there yet (next_steps.free_name): '-o STORE.h5' was a placeholder to edit before the line ran
+    command = f"starclass cutouts {where} --catalog {catalog} {task_words} -o {shell_word(free_name('stamps', '.h5'))}"
     model_word = shell_word(model) if model is not None else "MODEL"
     if purpose == "classify":
-        mosaics = f"starclass classify {where} -c CANDIDATES --model {model_word} -o classified.ecsv"
+        mosaics = f"starclass classify {where} -c CANDIDATES --model {model_word} -o {classified_name()}"
         instead = f"or classify the mosaics: {shown_command(mosaics)}"
     elif purpose == "calibrate":
         mosaics = f"starclass calibrate {model_word} {where} -c HELD_OUT.ecsv --overwrite"
@@ -2248,10 +2251,10 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
     (OTHER_DIR: the mosaics folder of a field it was not trained on, not field; scored there, its figures would be
     in-sample); 'starclass info m' describes the model
     >>> print(next_after_training("m", cutouts=False, stores=True))  # doctest: +NORMALIZE_WHITESPACE
-    next: classify a stamp store with 'starclass classify --stamps STORE.h5 --model m -o classified.ecsv' (STORE.h5:
-    one cut for the model's task, 'starclass cutouts OTHER_DIR -c CANDIDATES --task m -o STORE.h5'; OTHER_DIR: the
-    mosaics folder of a field it was not trained on; scored there, its figures would be in-sample); 'starclass
-    info m' describes the model
+    next: classify a stamp store with 'starclass classify --stamps stamps.h5 --model m -o classified.ecsv'
+    (stamps.h5: cut first for the model's task with 'starclass cutouts OTHER_DIR -c CANDIDATES --task m -o
+    stamps.h5'; OTHER_DIR: the mosaics folder of a field it was not trained on; scored there, its figures would be
+    in-sample); 'starclass info m' describes the model
     >>> next_after_training("m", cutouts=True, calibrate_first="it has no calibration")[:93]
     "next: calibrate it first, it has no calibration: 'starclass calibrate m --stamps HELD_OUT.csv"
     """
@@ -2278,12 +2281,18 @@ def next_after_training(output: str | Path, *, cutouts: bool, calibrate_first: s
         return (f"next: {first}classify cutouts with {classify_cutouts_command(output, seen='trained')}; {info} "
                 "describes the model")
     if stores:
-        classify = shown_command(f"starclass classify --stamps STORE.h5 --model {model} -o {classified_name()}")
+        from starclass.cli.next_steps import free_name
+
+        # the store a name not there yet (next_steps.free_name), cut by the command after it: 'STORE.h5' was a
+        # placeholder in both
+        store = shell_word(free_name("stamps", ".h5"))
+        classify = shown_command(f"starclass classify --stamps {store} --model {model} -o {classified_name()}")
         # cutouts --task takes a model folder: its task's bands, stamp size, scales and normalisation
         # from another field than the stores were cut from (scored there: in-sample); that one, where their record
         # names it (stores_mosaics), is named as the field not to give
-        cut = shown_command(f"starclass cutouts {OTHER_DIR} -c CANDIDATES --task {model} -o STORE.h5")
-        return (f"next: {first}classify a stamp store with {classify} (STORE.h5: one cut for the model's task, {cut}; "
+        cut = shown_command(f"starclass cutouts {OTHER_DIR} -c CANDIDATES --task {model} -o {store}")
+        return (f"next: {first}classify a stamp store with {classify} ({store}: cut first for the model's task with "
+                f"{cut}; "
                 f"{other_field_words(None if folder is None else data, 'trained')}); {info} describes the model")
     # another field than the one trained on: classified there, the scores are in-sample (next_steps.OTHER_DIR)
     classify = shown_command(f"starclass classify {OTHER_DIR} -c CANDIDATES --model {model} -o {classified_name()}")
