@@ -15,7 +15,7 @@ import pytest
 from astropy.table import Table
 
 from starclass.io.catalog import write_catalog
-from test_first_line_before_torch import refused  # tests/ is on sys.path under pytest
+from test_first_line_before_torch import refused_all  # tests/ is on sys.path under pytest
 
 
 @pytest.mark.parametrize("name, inner", [("out.csv.gz", "out.csv"), ("out.ecsv.xz", "out.ecsv"),
@@ -26,18 +26,18 @@ def test_classify_refuses_a_compressed_text_output_before_torch(tmp_path, name, 
     out = tmp_path / name
     said = (f"cannot write {out} compressed: catalogues are written uncompressed, but for FITS (.fits.gz); give "
             f"{tmp_path / inner} (then compress it, e.g. gzip {inner}) or a .fits.gz name")
-    refused(["classify", "--stamps", stamps, "--model", tmp_path / "model", "-o", out], said)
-    refused(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", tmp_path / "model",
-             "-o", out], said)
+    refused_all([(["classify", "--stamps", stamps, "--model", tmp_path / "model", "-o", out], said),
+                 (["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", tmp_path / "model",
+                   "-o", out], said)])
     assert not out.exists() and not (tmp_path / inner).exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pool"]
 
 
 def test_suggest_refuses_a_compressed_text_output_before_torch(tmp_path):
     base = ["suggest", tmp_path / "model", tmp_path / "classified.ecsv"]
-    refused([*base, "-o", tmp_path / "s.csv.gz"], f"cannot write {tmp_path / 's.csv.gz'} compressed")
-    refused([*base, "-o", tmp_path / "s.ecsv", "--pseudo-labels", tmp_path / "p.ecsv.gz"],
-            f"cannot write {tmp_path / 'p.ecsv.gz'} compressed")
+    refused_all([([*base, "-o", tmp_path / "s.csv.gz"], f"cannot write {tmp_path / 's.csv.gz'} compressed"),
+                 ([*base, "-o", tmp_path / "s.ecsv", "--pseudo-labels", tmp_path / "p.ecsv.gz"],
+                  f"cannot write {tmp_path / 'p.ecsv.gz'} compressed")])
     assert list(tmp_path.iterdir()) == []
 
 

@@ -131,21 +131,21 @@ def test_explain_refuses_a_missing_model_or_stamps_before_torch(tmp_path):
     (model / "member_01.pt").write_bytes(b"not a checkpoint")
     (tmp_path / "stamps.h5").write_bytes(b"not read")
     out = ["-o", tmp_path / "out"]
-    refused(["explain", model, tmp_path / "nostamps.h5", *out], f"STAMPS {tmp_path / 'nostamps.h5'}: no such file or "
-            "folder")
-    refused(["explain", tmp_path / "nomodel", tmp_path / "stamps.h5", *out], f"model {tmp_path / 'nomodel'} does not "
-            "exist")
     (tmp_path / "half").mkdir()
-    refused(["explain", tmp_path / "half", tmp_path / "stamps.h5", *out],
-            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
+    refused_all([(["explain", model, tmp_path / "nostamps.h5", *out],
+                  f"STAMPS {tmp_path / 'nostamps.h5'}: no such file or folder"),
+                 (["explain", tmp_path / "nomodel", tmp_path / "stamps.h5", *out],
+                  f"model {tmp_path / 'nomodel'} does not exist"),
+                 (["explain", tmp_path / "half", tmp_path / "stamps.h5", *out],
+                  f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")])
     assert not (tmp_path / "out").exists()
 
 
 def test_explain_refuses_a_bad_count_before_torch(tmp_path):
-    refused(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out", "--per-class", "0"],
-            "--per-class (per_class= in Python) must be >= 1, got 0")
-    refused(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out", "-m", "lime"],
-            "--method lime: use any of gradcam, guided-gradcam, guided-backprop, cam")
+    refused_all([(["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out", "--per-class", "0"],
+                  "--per-class (per_class= in Python) must be >= 1, got 0"),
+                 (["explain", tmp_path / "model", tmp_path / "stamps.h5", "-o", tmp_path / "out", "-m", "lime"],
+                  "--method lime: use any of gradcam, guided-gradcam, guided-backprop, cam")])
     assert not (tmp_path / "out").exists()
 
 
@@ -174,15 +174,15 @@ def test_calibrate_says_its_first_line_before_torch(tmp_path):
 
 def test_calibrate_refuses_a_bad_option_or_model_before_torch(tmp_path):
     model = _manifest_model(tmp_path / "model")
-    refused(["calibrate", model, "--stamps", tmp_path / "s.csv", "--method", "platt"],
-            "--method 'platt': use one of temperature, vector, histogram")
-    refused(["calibrate", model, "--stamps", tmp_path / "s.csv", "--method", "histogram", "--bins", "0"],
-            "--bins must be a whole number >= 1, got 0")
-    refused(["calibrate", tmp_path / "nomodel", "--stamps", tmp_path / "s.csv"],
-            f"model {tmp_path / 'nomodel'}: give the model directory 'starclass train' wrote")
     (tmp_path / "half").mkdir()
-    refused(["calibrate", tmp_path / "half", "--stamps", tmp_path / "s.csv"],
-            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
+    refused_all([(["calibrate", model, "--stamps", tmp_path / "s.csv", "--method", "platt"],
+                  "--method 'platt': use one of temperature, vector, histogram"),
+                 (["calibrate", model, "--stamps", tmp_path / "s.csv", "--method", "histogram", "--bins", "0"],
+                  "--bins must be a whole number >= 1, got 0"),
+                 (["calibrate", tmp_path / "nomodel", "--stamps", tmp_path / "s.csv"],
+                  f"model {tmp_path / 'nomodel'}: give the model directory 'starclass train' wrote"),
+                 (["calibrate", tmp_path / "half", "--stamps", tmp_path / "s.csv"],
+                  f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")])
 
 
 def test_calibrate_refuses_a_missing_input_before_torch(tmp_path):
@@ -191,14 +191,14 @@ def test_calibrate_refuses_a_missing_input_before_torch(tmp_path):
     (tmp_path / "field").mkdir()
     (tmp_path / "field" / "f555w.fits").write_bytes(b"not read")
     (tmp_path / "held.ecsv").write_text("not read\n")
-    refused(["calibrate", model, tmp_path / "field", "-c", tmp_path / "nope.ecsv"],
-            f"catalogue {tmp_path / 'nope.ecsv'}: no such file or directory")
-    refused(["calibrate", model, tmp_path / "nofield", "-c", tmp_path / "held.ecsv"],
-            f"mosaic {tmp_path / 'nofield'}: no such file or directory")
-    refused(["calibrate", model, "--stamps", tmp_path / "held.csv"],
-            f"--stamps {tmp_path / 'held.csv'}: no such file or directory")
-    refused(["calibrate", model, tmp_path / "field"],
-            "give the mosaics and --catalog, or a labelled cutout folder with --stamps")
+    refused_all([(["calibrate", model, tmp_path / "field", "-c", tmp_path / "nope.ecsv"],
+                  f"catalogue {tmp_path / 'nope.ecsv'}: no such file or directory"),
+                 (["calibrate", model, tmp_path / "nofield", "-c", tmp_path / "held.ecsv"],
+                  f"mosaic {tmp_path / 'nofield'}: no such file or directory"),
+                 (["calibrate", model, "--stamps", tmp_path / "held.csv"],
+                  f"--stamps {tmp_path / 'held.csv'}: no such file or directory"),
+                 (["calibrate", model, tmp_path / "field"],
+                  "give the mosaics and --catalog, or a labelled cutout folder with --stamps")])
     assert sorted(p.name for p in model.iterdir()) == ["manifest.json"]
 
 
@@ -219,11 +219,13 @@ def test_classify_says_its_first_line_before_torch(tmp_path):
 
 def test_classify_refuses_a_bad_option_before_torch(tmp_path):
     base = ["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", tmp_path / "model"]
-    refused([*base, "-o", tmp_path / "out.ecsv", "--coverage", "1"], "--coverage 1.0 must be above 0 and below 1")
-    refused([*base, "-o", tmp_path / "out.txt"], f"cannot tell the catalogue format of {tmp_path / 'out.txt'}")
-    refused([*base, "-o", tmp_path / "out.ecsv", "--label-columns", "class_h1"],
-            "--label-columns names the vote columns of --votes: give --votes too")
-    refused([*base, "-o", tmp_path / "out.ecsv", "--precision", "fp8"], "--precision='fp8': use one of auto, fp32")
+    refused_all([([*base, "-o", tmp_path / "out.ecsv", "--coverage", "1"],
+                  "--coverage 1.0 must be above 0 and below 1"),
+                 ([*base, "-o", tmp_path / "out.txt"], f"cannot tell the catalogue format of {tmp_path / 'out.txt'}"),
+                 ([*base, "-o", tmp_path / "out.ecsv", "--label-columns", "class_h1"],
+                  "--label-columns names the vote columns of --votes: give --votes too"),
+                 ([*base, "-o", tmp_path / "out.ecsv", "--precision", "fp8"],
+                  "--precision='fp8': use one of auto, fp32")])
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -235,10 +237,10 @@ def test_classify_refuses_a_missing_model_before_torch(tmp_path):
     (tmp_path / "field" / "f555w.fits").write_bytes(b"")
     Table({"id": [1], "x": [5.0], "y": [5.0]}).write(tmp_path / "cands.ecsv")  # read before the model until now
     base = ["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "-o", tmp_path / "out.ecsv"]
-    refused([*base, "--model", tmp_path / "nomodel"], f"model {tmp_path / 'nomodel'} does not exist")
     (tmp_path / "half").mkdir()
-    refused([*base, "--model", tmp_path / "half"],
-            f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")
+    refused_all([([*base, "--model", tmp_path / "nomodel"], f"model {tmp_path / 'nomodel'} does not exist"),
+                 ([*base, "--model", tmp_path / "half"],
+                  f"model {tmp_path / 'half'}: no manifest.json (not a starclass model directory)")])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "half"]
 
 
@@ -252,20 +254,22 @@ def test_classify_refuses_a_missing_input_before_torch(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "cands.ecsv").write_text("not read\n")
     out = ["--model", model, "-o", tmp_path / "out.ecsv"]
-    refused(["classify", tmp_path / "field", "-c", tmp_path / "nocands.ecsv", *out],
-            f"catalogue {tmp_path / 'nocands.ecsv'}: no such file or directory")
-    refused(["classify", tmp_path / "nofield", "-c", tmp_path / "cands.ecsv", *out],
-            f"mosaic {tmp_path / 'nofield'}: no such file or directory")
-    refused(["classify", tmp_path / "f814w.fits", tmp_path / "field" / "f555w.fits", "-c", tmp_path / "cands.ecsv",
-             *out], f"mosaic {tmp_path / 'f814w.fits'}: no such file or directory")
-    refused(["classify", tmp_path / "empty", "-c", tmp_path / "cands.ecsv", *out],
-            f"mosaic folder {tmp_path / 'empty'} holds no FITS image")
-    refused(["classify", tmp_path / "field", *out], "give the mosaics and --catalog, or a cutout folder with --stamps")
-    for stamps in (tmp_path / "cutouts.csv", tmp_path / "cutouts"):
-        refused(["classify", "--stamps", stamps, *out], f"--stamps {stamps}: no such file or directory")
     (tmp_path / "stamps.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(100))
+    cases = [(["classify", tmp_path / "field", "-c", tmp_path / "nocands.ecsv", *out],
+              f"catalogue {tmp_path / 'nocands.ecsv'}: no such file or directory"),
+             (["classify", tmp_path / "nofield", "-c", tmp_path / "cands.ecsv", *out],
+              f"mosaic {tmp_path / 'nofield'}: no such file or directory"),
+             (["classify", tmp_path / "f814w.fits", tmp_path / "field" / "f555w.fits", "-c", tmp_path / "cands.ecsv",
+               *out], f"mosaic {tmp_path / 'f814w.fits'}: no such file or directory"),
+             (["classify", tmp_path / "empty", "-c", tmp_path / "cands.ecsv", *out],
+              f"mosaic folder {tmp_path / 'empty'} holds no FITS image"),
+             (["classify", tmp_path / "field", *out],
+              "give the mosaics and --catalog, or a cutout folder with --stamps")]
+    cases += [(["classify", "--stamps", stamps, *out], f"--stamps {stamps}: no such file or directory")
+              for stamps in (tmp_path / "cutouts.csv", tmp_path / "cutouts")]
     # a stamp store is classified (tests/test_classify_stamp_store.py): an HDF5 file that is none is said first
-    refused(["classify", "--stamps", tmp_path / "stamps.h5", *out], f"stamp store {tmp_path / 'stamps.h5'}")
+    cases.append((["classify", "--stamps", tmp_path / "stamps.h5", *out], f"stamp store {tmp_path / 'stamps.h5'}"))
+    refused_all(cases)
     assert not (tmp_path / "out.ecsv").exists()
 
 
@@ -282,9 +286,9 @@ def test_classify_refuses_an_existing_output_before_reading_its_inputs_and_torch
     old = tmp_path / "old.ecsv"
     old.write_text("kept\n")
     says = f"--output {old} exists; give --overwrite to replace it"
-    refused(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", model, "-o", old], says)
     (tmp_path / "stamps").mkdir()
-    refused(["classify", "--stamps", tmp_path / "stamps", "--model", model, "-o", old], says)
+    refused_all([(["classify", tmp_path / "field", "-c", tmp_path / "cands.ecsv", "--model", model, "-o", old], says),
+                 (["classify", "--stamps", tmp_path / "stamps", "--model", model, "-o", old], says)])
     assert old.read_text() == "kept\n"
 
 
@@ -358,9 +362,9 @@ def test_suggest_ranks_a_classified_catalogue_without_torch_even_with_a_device(t
 
 def test_suggest_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
     base = ["suggest", tmp_path / "model", tmp_path / "classified.ecsv", "--device", "cpu"]
-    refused([*base, "-o", tmp_path / "s.txt"], f"cannot tell the catalogue format of {tmp_path / 's.txt'}")
-    refused([*base, "-o", tmp_path / "s.ecsv", "--max-per-class", "3"],
-            "--max-per-class caps the pseudo-labels: give --pseudo-labels too")
+    refused_all([([*base, "-o", tmp_path / "s.txt"], f"cannot tell the catalogue format of {tmp_path / 's.txt'}"),
+                 ([*base, "-o", tmp_path / "s.ecsv", "--max-per-class", "3"],
+                  "--max-per-class caps the pseudo-labels: give --pseudo-labels too")])
 
 
 # ---- survey
@@ -375,14 +379,14 @@ def test_survey_says_its_first_line_before_distributed_and_torch(tmp_path):
 def test_survey_refuses_options_that_do_not_go_together_before_distributed(tmp_path):
     base = ["survey", tmp_path / "plan.yaml", "-o", tmp_path / "run"]
     watch = (*WATCH, "distributed")
-    refused([*base, "--connect-timeout", "5"],
-            "--connect-timeout bounds the answer of a running scheduler: give it with --scheduler", watch)
-    refused([*base, "--jobs", "2"], "--jobs size batch jobs: give them with --jobqueue slurm|pbs", watch)
-    refused([*base, "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
-            "--workers sizes a LocalCluster; with --scheduler the running cluster's workers are used", watch)
-    # said before the scheduler is reached: it was tried first (5 s for one that does not answer)
-    refused([*base, "--jobqueue", "slurm", "--scheduler", "tcp://127.0.0.1:1"],
-            "--jobqueue submits its own workers: give it without --scheduler and --workers", watch)
+    refused_all([([*base, "--connect-timeout", "5"],
+                  "--connect-timeout bounds the answer of a running scheduler: give it with --scheduler"),
+                 ([*base, "--jobs", "2"], "--jobs size batch jobs: give them with --jobqueue slurm|pbs"),
+                 ([*base, "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
+                  "--workers sizes a LocalCluster; with --scheduler the running cluster's workers are used"),
+                 # said before the scheduler is reached: it was tried first (5 s for one that does not answer)
+                 ([*base, "--jobqueue", "slurm", "--scheduler", "tcp://127.0.0.1:1"],
+                  "--jobqueue submits its own workers: give it without --scheduler and --workers")], watch)
     assert not (tmp_path / "run").exists()
 
 
@@ -435,8 +439,8 @@ def test_train_says_its_first_line_before_torch(tmp_path):
 def test_train_refuses_a_bad_option_before_torch_even_with_a_device(tmp_path):
     base = ["train", "--task", "legus4-compact", "-m", tmp_path / "field", "-c", tmp_path / "truth.ecsv", "-o",
             tmp_path / "model", "--device", "cpu"]
-    refused([*base, "--precision", "fp8"], "--precision='fp8': use one of auto, fp32")
-    refused([*base, "--target-purity", "1.5"], "--target-purity must be between 0 and 1 (exclusive), got 1.5")
+    refused_all([([*base, "--precision", "fp8"], "--precision='fp8': use one of auto, fp32"),
+                 ([*base, "--target-purity", "1.5"], "--target-purity must be between 0 and 1 (exclusive), got 1.5")])
     assert not (tmp_path / "model").exists()
 
 
@@ -476,9 +480,9 @@ def test_inspect_says_its_first_line_before_sqlalchemy_at_a_terminal(tmp_path):
 def test_inspect_refuses_options_that_need_another_before_sqlalchemy(tmp_path):
     (tmp_path / "field").mkdir()
     base = ["inspect", tmp_path / "field", "--db", f"sqlite:///{tmp_path / 'labels.sqlite'}"]
-    refused([*base, "--admin"], "--admin applies to --add-user (an existing account stays as it is)")
-    refused([*base, "--cluster-cut", "2"], "--cluster-cut applies to --export")
-    refused([*base, "--include-unlabelled"], "--include-unlabelled applies to --export")
+    refused_all([([*base, "--admin"], "--admin applies to --add-user (an existing account stays as it is)"),
+                 ([*base, "--cluster-cut", "2"], "--cluster-cut applies to --export"),
+                 ([*base, "--include-unlabelled"], "--include-unlabelled applies to --export")])
     assert not (tmp_path / "labels.sqlite").exists()
 
 

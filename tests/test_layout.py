@@ -8,6 +8,7 @@ dependency), so nothing under ``src/`` is executed. docs/architecture.md explain
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,12 @@ def _is_private(name: str) -> bool:
 
 def starclass_imports() -> list[Import]:
     """Every import of a starclass module made by a file under src/starclass."""
+    return list(_scanned_imports())
+
+
+# five tests read the same scan: parsing every file under src/ once per test was most of this file's time
+@functools.cache
+def _scanned_imports() -> tuple[Import, ...]:
     units = {p.stem if p.is_file() else p.name for p in PACKAGE.iterdir() if p.suffix == ".py" or p.is_dir()}
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -75,7 +82,7 @@ def starclass_imports() -> list[Import]:
             for module, name in targets:
                 if module == "starclass" or module.startswith("starclass."):
                     found.append(Import(path, node.lineno, module, name, _unit_of(me), _unit_of(module)))
-    return found
+    return tuple(found)
 
 
 def unit_graph(imports: list[Import]) -> dict[str, set[str]]:

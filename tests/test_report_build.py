@@ -18,9 +18,32 @@ def cats():
     return fake_catalogs(300, accuracy=0.7, seed=1)
 
 
-def test_report_is_self_contained_with_tables(cats, tmp_path):
+@pytest.fixture(scope="module")
+def built_report(cats, tmp_path_factory):
+    """One full report of ``cats`` (its folder) and the axis labels of every figure drawn into it.
+
+    Two tests read it: building the page (26 figures) is the costliest step of this file.
+    """
+    from starclass.report import sections
+
+    labels = []
+    drawn = sections.to_png_base64
+
+    def record(fig, *a, **k):
+        labels.extend(t for ax in fig.axes for t in (ax.get_xlabel(), ax.get_ylabel()) if t)
+        return drawn(fig, *a, **k)
+
     pred, truth = cats
-    path = build_report(pred, {"truth": truth}, tmp_path, title="unit test", distance_mpc=10.0, n_boot=30)
+    out = tmp_path_factory.mktemp("report")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sections, "to_png_base64", record)
+        path = build_report(pred, {"truth": truth}, out, title="unit test", distance_mpc=10.0, n_boot=30)
+    return path, labels
+
+
+def test_report_is_self_contained_with_tables(built_report):
+    path, _ = built_report
+    tmp_path = path.parent
     html = path.read_text()
     assert path.name == "report.html"
     imgs = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", html)
@@ -494,22 +517,18 @@ def test_colour_colour_suptitle_clears_the_panel_titles(n):
     assert _titles_under_suptitle(F.fig_colour_colour(panels, None, "prediction: U-B vs V-I")) == []
 
 
-def test_report_figures_write_units_in_square_brackets(cats, tmp_path, monkeypatch):
+def test_report_figures_write_units_in_square_brackets(built_report):
     """report --catalogs DIR: the LEGUS summary figure wrote "CI (mag)", "distance (Mpc)" and
     "accuracy (%)" where every other report figure writes "V - I [mag]", "log M [Msun]"."""
     from starclass.report import sections
     from starclass.report.many import summary_figure
 
-    labels = []
-    drawn = sections.to_png_base64
+    labels = list(built_report[1])  # the report's figures' labels
 
-    def record(fig, *a, **k):
+    def record(fig):
         labels.extend(t for ax in fig.axes for t in (ax.get_xlabel(), ax.get_ylabel()) if t)
-        return drawn(fig, *a, **k)
+        return sections.to_png_base64(fig)
 
-    monkeypatch.setattr(sections, "to_png_base64", record)
-    pred, truth = cats
-    build_report(pred, {"truth": truth}, tmp_path, title="units", distance_mpc=10.0, n_boot=10)
     tables = _many_tables()
     per = Table({"field": tables["fields"]["field"]})
     for task in ("4class", "binary"):
