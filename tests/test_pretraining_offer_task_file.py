@@ -77,3 +77,19 @@ def test_the_table_of_what_each_simulator_writes_is_that_of_its_preset():
             assert cfg.label_map, kind
         else:
             assert not cfg.label_map and refs == tuple(cfg.merge or cfg.classes), kind
+
+
+def test_a_task_of_the_experts_five_kinds_is_offered_the_expert_column(tmp_path, empty_hub):
+    # the galaxy-cluster simulator writes the five kinds in 'expert': the offer said it gives "no class 3, 4, 5"
+    said, task = _notes(tmp_path, "extends: galaxy-cluster-experts\nname: gc5-resnet\n"
+                                  "architecture: [{architecture: resnet18, n: 1}]\n")
+    assert "no simulated substitute offered" not in said and "no class 3" not in said, said
+    assert "starclass simulate sim_pre --preset galaxy-cluster --n 2000 --seed 7" in said, said
+    assert f"starclass train --task {task} --stamps sim_pre/labels.csv --label-column expert -o pretrained" in said
+
+
+def test_the_simulators_other_label_columns_are_those_they_write():
+    from starclass.models.torchvision_nets import SIMULATED_LABEL_COLUMNS_OF_KIND
+    from starclass.simulate.xray_candidates import EXPERT_CLASSES
+
+    assert SIMULATED_LABEL_COLUMNS_OF_KIND["xray_optical"]["expert"] == tuple(sorted(EXPERT_CLASSES))

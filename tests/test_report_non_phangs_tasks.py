@@ -17,6 +17,8 @@ report --model --stamps):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from astropy.table import Table
@@ -147,16 +149,21 @@ def test_a_binary_task_without_a_positive_class_says_the_first_is_taken(tmp_path
     t = _cutout_output()
     path = tmp_path / "pred.csv"
     t.write(path, format="ascii.csv")
+    # open-globular named no positive class until 2026-12-07 (now globular, the paper's); a task file of one's
+    # own that names none is the case now
+    none = tmp_path / "og_none.yaml"
+    none.write_text("extends: open-globular\npositive_class: null\n")
     said = {}
-    for task in ("open-globular", "galaxy-cluster"):
-        res = CliRunner().invoke(app, ["evaluate", str(path), "--task", task, "-o", str(tmp_path / task),
+    for task in (str(none), "galaxy-cluster", "open-globular"):
+        res = CliRunner().invoke(app, ["evaluate", str(path), "--task", task, "-o", str(tmp_path / Path(task).stem),
                                        "--bootstrap", "0"])
         assert res.exit_code == 0, res.output
         said[task] = next(line for line in res.output.splitlines() if line.startswith("task "))
-    # open-globular names no positive class: its first is taken, and the line said "(from --task)" only
-    assert "positive class 1 (open) (the first class: the task names no positive class)" in said["open-globular"]
+    # a task naming no positive class: its first is taken, and the line said "(from --task)" only
+    assert "positive class 1 (open) (the first class: the task names no positive class)" in said[str(none)]
     assert "positive class 1 (cluster) (from" in said["galaxy-cluster"]
-    html = build_report(t, None, tmp_path / "rep", n_boot=0, task="open-globular").read_text()
+    assert "positive class 2 (globular) (from" in said["open-globular"]
+    html = build_report(t, None, tmp_path / "rep", n_boot=0, task=str(none)).read_text()
     assert "positive class 1 (the first class: the task names no positive class)" in html
 
 

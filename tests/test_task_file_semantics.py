@@ -44,7 +44,11 @@ CASES = {
     "label map a list": ("label_map: [cluster, galaxy]\n", "label_map=['cluster', 'galaxy'] must map each label"),
     "label mapped to no class": ("label_map: {cluster: 1, galaxy: 3}\n",
                                  "'label_map' maps to classes not in [1, 2]: {'galaxy': 3}"),
-    "duplicate class": ("classes: [1, 1]\n", "'classes' must be distinct positive ints, got [1, 1]"),
+    "duplicate class": ("classes: [1, 1]\n", "'classes' must list each class once, and [1, 1] lists class 1 twice"),
+    # the repeated class named (the message gave the list alone), each repeat once
+    "class listed twice among others": ("classes: [1, 2, 3, 2, 3, 3]\nclass_names: [a, b, c, d, e, f]\n",
+                                        "[1, 2, 3, 2, 3, 3] lists class 2 twice, class 3 3 times: remove the "
+                                        "repeat"),
     "duplicate class name": ("class_names: [galaxy, galaxy]\n",
                              "class_names ['galaxy', 'galaxy'] name 'galaxy' more than once"),
     "merge naming an unknown class": ("eval_merges: {ab: {a: [1, 5], b: [2]}}\n",
@@ -73,7 +77,7 @@ def test_an_inconsistent_task_file_is_an_error_naming_the_field(tmp_path, case):
 
 
 @pytest.mark.parametrize("case", ["positive class by name", "classes as strings", "label mapped to a name",
-                                  "merge not a mapping", "duplicate class name"])
+                                  "merge not a mapping", "duplicate class name", "class listed twice among others"])
 def test_train_refuses_an_inconsistent_task_file_with_exit_2(tmp_path, case):
     body, says = CASES[case]
     (tmp_path / "mine.yaml").write_text(BASE + body)

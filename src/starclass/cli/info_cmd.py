@@ -1550,7 +1550,8 @@ def fitting_tasks_line(cs: CutoutSet) -> str | None:
     experts' five kinds in ``expert`` beside the binary ``label``: ``info`` said nothing of which task takes
     them, and a task file of one's own for five classes, written without ``threshold: null``, was refused
     for a threshold it never wrote. Other columns are listed only where a task fits them (``n_members``
-    holds whole numbers too). None for a folder without labels.
+    holds whole numbers too); the ``fold`` column, the group column and a column with one value per row (an
+    id) are no labels and never listed. None for a folder without labels.
 
     Parameters
     ----------
@@ -1588,8 +1589,15 @@ def fitting_tasks_line(cs: CutoutSet) -> str | None:
     label_column = cs.label_column or "label"
     columns = [(label_column, [str(v) for v in np.asarray(cs.labels)])]
     if cs.source.is_file():
+        from starclass.schema import FOLD
+
+        # the folds (1..5), the objects and a per-row id are no labels: "fold 1-5: galaxy-cluster-experts"
+        # offered the list's ready-made folds as five classes, and an integer object_id as many
+        skip = {label_column, FOLD, cs.group_column}
+        rows = len(cs.table)
         columns += [(c, [str(v) for v in cs.table[c]]) for c in cs.table.colnames
-                    if c != label_column and not _is_float_column(cs.table[c])]
+                    if c not in skip and not _is_float_column(cs.table[c])
+                    and not (rows > 2 and len(set(map(str, cs.table[c]))) == rows)]
     said = []
     for name, values in columns:
         numbers = column_classes(values)

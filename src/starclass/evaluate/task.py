@@ -782,8 +782,8 @@ def positive_origin(task: EvalTask) -> str:
     """Words after a binary task's positive class when the task names none ("" when it does).
 
     ``evaluate`` and the report said "positive class 1 (open) (from --model)" for ``open-globular``,
-    whose preset names no positive class: the first class is taken for the thresholds and curves, and
-    the model says nothing of it.
+    whose preset named no positive class (until 2026-12-07; a task file may still name none): the first
+    class is taken for the thresholds and curves, and the model says nothing of it.
 
     Examples
     --------

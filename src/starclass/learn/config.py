@@ -752,7 +752,14 @@ class TaskConfig:
         check_distinct_bands(self.bands, f"{where}: 'bands'")
         if len(self.classes) < 2:
             raise StarclassError(f"{where}: 'classes' needs at least two classes, got {self.classes}")
-        if len(set(self.classes)) != len(self.classes) or min(self.classes) < 1:
+        if repeated := sorted({c for c in self.classes if list(self.classes).count(c) > 1}):
+            # "must be distinct positive ints, got [1, 2, 2]" left the user to find the repeat in a long list
+            times = {2: "twice"}
+            twice = ", ".join(f"class {c} {times.get(n := list(self.classes).count(c), f'{n} times')}"
+                              for c in repeated)
+            raise StarclassError(f"{where}: 'classes' must list each class once, and {self.classes} lists {twice}: "
+                                 "remove the repeat (class_names gives one name per class, in the same order)")
+        if min(self.classes) < 1:
             raise StarclassError(f"{where}: 'classes' must be distinct positive ints, got {self.classes}")
         if len(self.class_names) != len(self.classes):
             raise StarclassError(

@@ -323,30 +323,51 @@ def _task_ref(config: TaskLike, task: str | None) -> str:
     return config.name if getattr(config, "preset_name", None) else "<your task file>"
 
 
-def _simulator_misfit(config: TaskLike, preset: str) -> str:
-    """Why simulator ``preset`` cannot pose this task (bands or classes it does not write); empty if it can.
+#: Task family (``toy_kind``) -> the other label columns its simulator writes beside ``label``, with their
+#: classes: the galaxy-cluster simulator's ``expert`` holds the experts' five kinds
+#: (``starclass.simulate.xray_candidates.EXPERT_CLASSES``; the ``galaxy-cluster-experts`` preset).
+SIMULATED_LABEL_COLUMNS_OF_KIND: dict[str, dict[str, tuple[int, ...]]] = {"xray_optical": {"expert": (1, 2, 3, 4, 5)}}
+
+
+def _absent_classes(config: TaskLike, refs: tuple[int, ...]) -> list:
+    """The task's classes that labels ``refs`` (through the task's merge) never give."""
+    given = {int(c) for c in np.asarray(config.map_classes(list(refs))).tolist() if int(c) >= 0}
+    return [c for c in config.classes if int(c) not in given]
+
+
+def _simulator_misfit(config: TaskLike, preset: str) -> tuple[str, str | None]:
+    """Why simulator ``preset`` cannot pose this task (bands or classes it does not write), and the label column.
+
+    Returns ``(misfit, column)``: ``misfit`` empty where the simulator can pose the task, and ``column`` the
+    simulator's column other than ``label`` that holds the task's classes (``expert`` for a five-class
+    galaxy-cluster task), else None.
 
     A task file that extends a preset inherits its ``toy_kind``, and so the offer of its simulator,
     while changing the bands (``extends: phangs4`` with ``bands: [xray]``: an HST field offered) or
     adding classes (``extends: cool-core`` with classes 1-5: labels 1-3 simulated); the commands
-    offered then fail, or pretrain a network on other inputs.
+    offered then fail, or pretrain a network on other inputs. A task of the galaxy-cluster experts' five
+    kinds was told the simulator gives it "no class 3, 4, 5", which it writes in ``expert``.
     """
     kind = "pandas-cutouts" if preset == "pandas-cutouts" else (getattr(config, "toy_kind", None) or "")
     if kind not in SIMULATED_TASK_OF_KIND:
-        return ""
+        return "", None
     base, bands, refs = SIMULATED_TASK_OF_KIND[kind]
     other = [b for b in config.bands if b not in bands]
     if other:
         return (f"the {preset} simulator writes the bands of {base} ({', '.join(bands)}), not "
-                f"{', '.join(other)} of task {config.name!r}")
+                f"{', '.join(other)} of task {config.name!r}"), None
     if refs is None or getattr(config, "label_map", None):
-        return ""  # label strings: their classes are the task file's choice
-    given = {int(c) for c in np.asarray(config.map_classes(list(refs))).tolist() if int(c) >= 0}
-    absent = [c for c in config.classes if int(c) not in given]
-    if absent:
-        return (f"the {preset} simulator labels the classes of {base} ({', '.join(map(str, refs))}), which "
-                f"give task {config.name!r} no class {', '.join(map(str, absent))}")
-    return ""
+        return "", None  # label strings: their classes are the task file's choice
+    absent = _absent_classes(config, refs)
+    if not absent:
+        return "", None
+    for column, classes in SIMULATED_LABEL_COLUMNS_OF_KIND.get(kind, {}).items():
+        # only where the column holds no label the task lacks: train refuses labels outside the task's classes
+        mapped = np.asarray(config.map_classes(list(classes))).tolist()
+        if not _absent_classes(config, classes) and min(int(c) for c in mapped) >= 0:
+            return "", column
+    return (f"the {preset} simulator labels the classes of {base} ({', '.join(map(str, refs))}), which "
+            f"give task {config.name!r} no class {', '.join(map(str, absent))}"), None
 
 
 def pretraining_offer(config: TaskLike, task: str | None = None) -> str:
@@ -393,7 +414,7 @@ def pretraining_offer(config: TaskLike, task: str | None = None) -> str:
         # a ground-based task read from label strings is the real PAndAS cutouts' (m31-real): its
         # simulator writes such a folder; the m31 field preset writes mosaics and has no --n
         preset = "pandas-cutouts"
-    misfit = _simulator_misfit(config, preset) if preset is not None else ""
+    misfit, column = _simulator_misfit(config, preset) if preset is not None else ("", None)
     if misfit:
         what = "every band" if " bands " in misfit else "every class"
         return (f"no simulated substitute offered: {misfit}; pretrain on simulated data of your own with {what} "
@@ -405,7 +426,7 @@ def pretraining_offer(config: TaskLike, task: str | None = None) -> str:
         data = "<the simulated data>"
     elif preset in _CUTOUT_SIMULATORS:
         sim = f"starclass simulate sim_pre --preset {preset} --n 2000 --seed 7"
-        data = "--stamps sim_pre/labels.csv"
+        data = "--stamps sim_pre/labels.csv" + (f" --label-column {column}" if column else "")
     else:
         # a field preset: --n is refused there, and it writes mosaics and truth.ecsv, no labels.csv
         sim = f"starclass simulate sim_pre --preset {preset} --n-candidates 2000 --seed 7"
