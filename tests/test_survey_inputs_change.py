@@ -136,3 +136,47 @@ def test_a_weight_map_replaced_while_the_survey_runs_stops_its_field_exit_2_nami
         summary = json.loads((out / "summary.json").read_text())
         assert summary["complete"] and summary["n_tiles_skipped"] == 12 and summary["n_tiles_run"] == 12, summary
 
+
+
+def test_a_weight_map_replaced_between_two_runs_redoes_its_field_s_tiles_saying_so(fields, tmp_path, monkeypatch):
+    """A weight map (a file of its own) is not in the tile digests (tiles made before kept theirs): replaced
+    between two runs, a rerun reused every tile read with the old one, without a word. Each tile's file now
+    records the weight maps' stamps: the rerun redoes field w's tiles, says so in one line naming the file, and
+    keeps field a's (no weight map) and, run once more untouched, every tile."""
+    import shutil
+
+    from distributed import Client, LocalCluster
+    from typer.testing import CliRunner
+
+    import starclass.survey.run as run_mod
+    from starclass.cli import app
+
+    shutil.copytree(fields / "w", tmp_path / "w")
+    plan = _plan(fields, tmp_path, "a")
+    plan.write_text(plan.read_text() + f"  - {{name: w, mosaics: {tmp_path / 'w'}}}\n")
+    wht = tmp_path / "w" / "f_i_wht.fits"
+    out = tmp_path / "out"
+
+    def summary() -> dict:
+        return json.loads((out / "summary.json").read_text())
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        monkeypatch.setattr(run_mod, "_client", lambda *a, **k: (Client(cluster), None))
+        r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress"])
+        assert r.exit_code == 0 and summary()["n_tiles_run"] == 24, r.output
+        new = np.ones((190, 200), np.float32)
+        new[:, :100] = 0.0
+        fits.PrimaryHDU(new).writeto(tmp_path / "new_wht.fits")
+        os.replace(tmp_path / "new_wht.fits", wht)
+        r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress", "--overwrite"])
+        assert r.exit_code == 0, r.output
+        s = summary()
+        assert s["n_tiles_run"] == 12 and s["n_tiles_skipped"] == 12, (s, r.output)  # w's run again, a's kept
+        text = " ".join(r.output.split())
+        assert (f"note: field 'w': {os.path.realpath(wht)} changed since 12 of its tiles were made: they are run "
+                "again on the file as it is now") in text, r.output
+        assert text.count("changed since") == 1, r.output
+        r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress", "--overwrite"])
+        assert r.exit_code == 0 and "changed since" not in r.output, r.output
+        assert summary()["n_tiles_run"] == 0 and summary()["n_tiles_skipped"] == 24, r.output

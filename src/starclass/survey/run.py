@@ -411,6 +411,12 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
             # a mask file edited since a tile was made makes that tile stale, as an edited mosaic does
             mosaic_ids.update({f"{b} mask": file_digest(flags.mask_path(p), content=False)
                                for b, p in sorted(info.band_paths.items())})
+        # the weight maps in files of their own: not in the digest (a tile made before kept its digest), so their
+        # stamps go in each tile's file, and a rerun redoes the tiles read with another version (tile_state)
+        held = {os.path.realpath(p) for p in info.band_paths.values()}
+        if flags is not None and flags.mask_file is not None:
+            held |= {os.path.realpath(flags.mask_path(p)) for p in info.band_paths.values()}
+        recorded = {p: list(v) for p, v in (info.stamps or {}).items() if p not in held}
         owner = None
         if info.positions is not None:
             x = np.asarray(info.positions[X], dtype=float)
@@ -458,7 +464,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
                 magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides,
-                client_pid=os.getpid(), survey=run_token, inputs=info.stamps))
+                client_pid=os.getpid(), survey=run_token, inputs=info.stamps, recorded=recorded))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no {agreeing(len(unknown), 'tile')} {', '.join(sorted(unknown))}")
@@ -1762,6 +1768,36 @@ def _tile_names(paths: list[Path], outdir: Path, most: int = 5) -> str:
     return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
+def _replaced_lines(jobs: list[TileJob], states: list[str]) -> list[str]:
+    """One line per field with tiles read with another version of a weight map than today's (state ``inputs``).
+
+    A weight map in a file of its own replaced between two runs: its tiles kept their digest (it does not hold
+    the file), so the rerun reused them without a word before their files recorded the stamps.
+    """
+    import pyarrow.parquet as pq
+
+    from starclass.survey.work import changed_recorded
+
+    by_field: dict[str, list[TileJob]] = {}
+    for j, st in zip(jobs, states):
+        if st == "inputs":
+            by_field.setdefault(j.field, []).append(j)
+    lines = []
+    for name, js in by_field.items():
+        files: list[str] = []
+        for j in js:
+            try:
+                files += changed_recorded(pq.read_schema(j.output).metadata or {}, j.recorded)
+            except (OSError, ValueError):
+                continue
+        files = list(dict.fromkeys(files))
+        n = len(js)
+        lines.append(f"note: field {name!r}: {', '.join(files) or 'a weight map'} changed since {n} of its tiles "
+                     f"{'was' if n == 1 else 'were'} made: {'it is' if n == 1 else 'they are'} run again on the file "
+                     "as it is now")
+    return lines
+
+
 def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0, *,
                   damaged: Collection[Path] = (), missing: Collection[Path] = ()) -> None:
     from starclass.io.atomic import foreign_entries
@@ -2026,7 +2062,7 @@ def run_survey(
             jobs = state["jobs"]
             total = len(jobs)
             # read on the disk: a tile finished while the survey waited on another is kept as well
-            done = sum(tile_done(j.output, j.digest) for j in jobs)
+            done = sum(tile_done(j.output, j.digest, j.recorded) for j in jobs)
         if new_folder:
             _remove_if_unused(Path(outdir))
         # said once: the command's last line ('error: interrupted by Ctrl-C (SIGINT); ...'), or in Python the
@@ -2435,7 +2471,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     threads = int(threads_per_worker or 1)
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
     state["jobs"] = prepared.jobs  # for run_survey to count the finished tiles if the survey is stopped
-    states = [tile_state(j.output, j.digest) for j in prepared.jobs]
+    states = [tile_state(j.output, j.digest, j.recorded) for j in prepared.jobs]
     # the rows each reused tile owns (the bar's running count): read now, so that a file whose digest reads but
     # whose data do not (damaged past its footer) is run again, where it stopped the survey with a traceback
     owned: dict[int, int] = {}
@@ -2456,6 +2492,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         echo(f"note: {counted(len(why['damaged']), 'tile file')} in {outdir / 'tiles'} cannot be read (damaged or "
              f"truncated: {_tile_names(why['damaged'], outdir)}): {'it is' if len(why['damaged']) == 1 else 'they are'}"
              " run again and replaced")
+    for line in _replaced_lines(prepared.jobs, states):
+        echo(line)
     for info in prepared.fields:
         for line in info.placed:
             echo(f"note: field {info.spec.name!r}: {line}")
