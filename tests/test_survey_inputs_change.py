@@ -180,3 +180,52 @@ def test_a_weight_map_replaced_between_two_runs_redoes_its_field_s_tiles_saying_
         r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress", "--overwrite"])
         assert r.exit_code == 0 and "changed since" not in r.output, r.output
         assert summary()["n_tiles_run"] == 0 and summary()["n_tiles_skipped"] == 24, r.output
+
+
+def test_thread_workers_leave_dask_s_compute_failed_traceback_out_of_a_failure_the_survey_says_itself(
+        fields, tmp_path):
+    """A weight map replaced after the plan check fails field w's tiles on their input (StarclassError), which
+    the survey says in its own words. With thread workers (a LocalCluster of processes=False handed to
+    run_survey, as in a notebook) dask also logged ``distributed.worker - ERROR - Compute Failed`` and the task's
+    traceback on stderr for each such tile. A tile that crashes otherwise (the injected RuntimeError) still
+    shows dask's record and traceback there. In a subprocess: dask's log handler writes to the real stderr."""
+    import shutil
+
+    shutil.copytree(fields / "w", tmp_path / "w")
+    plan = _plan(fields, tmp_path, "a")
+    plan.write_text(plan.read_text() + f"  - {{name: w, mosaics: {tmp_path / 'w'}}}\n")
+    script = textwrap.dedent(f"""
+        import os, sys
+        import numpy as np
+        from astropy.io import fits
+        from distributed import LocalCluster
+        import starclass.survey.run as run_mod
+        from starclass.survey import read_plan, run_survey
+
+        checked = run_mod.prepare
+
+        def prepare_then_replace(*args, **kwargs):
+            prepared = checked(*args, **kwargs)
+            fits.PrimaryHDU(np.zeros((190, 200), np.float32)).writeto({str(tmp_path / 'new.fits')!r})
+            os.replace({str(tmp_path / 'new.fits')!r}, {str(tmp_path / 'w' / 'f_i_wht.fits')!r})
+            return prepared
+
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cl:
+            run_mod.prepare = prepare_then_replace
+            r = run_survey(read_plan({str(plan)!r}), {str(tmp_path / 'out1')!r}, cluster=cl, progress=False)
+            print("FAILED", len(r.failed), sorted(r.summary["failed_on_input"]), flush=True)
+            print("MARK", file=sys.stderr, flush=True)
+            run_mod.prepare = checked
+            r = run_survey(read_plan({str(plan)!r}), {str(tmp_path / 'out2')!r}, cluster=cl, progress=False,
+                           fail_tiles=["a/r000_c000"])
+            print("FAILED", len(r.failed), r.failed, flush=True)
+        """)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"),
+                                                       os.environ.get("PYTHONPATH", "")]), OMP_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-3000:])
+    assert "FAILED 12 ['w']" in r.stdout and "FAILED 1 ['a/r000_c000']" in r.stdout, r.stdout
+    on_input, crash = r.stderr.split("MARK")
+    assert "Compute Failed" not in on_input and "Traceback" not in on_input, on_input[-3000:]
+    assert "Compute Failed" in crash and "injected fault in tile a/r000_c000" in crash, crash[-3000:]
+    assert "Traceback" in crash

@@ -1088,6 +1088,71 @@ class _ClusterLost(StarclassError):
     """:func:`cluster_lost`'s error: run_survey closes its client quietly after it (:func:`_quiet_client_log`)."""
 
 
+def _starclass_error_names() -> set[str]:
+    """Class names of :class:`StarclassError` and its subclasses (as a worker's failure text starts)."""
+    names, todo = set(), [StarclassError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
+class ReportedFailures(logging.Filter):
+    """Drop ``distributed.worker``'s "Compute Failed" record of a survey task failing on a :class:`StarclassError`.
+
+    A thread worker runs in the survey's own process: for each tile failing on its input (a file changed or cut
+    short) dask logged ``distributed.worker - ERROR - Compute Failed`` and the task's traceback on stderr, above
+    the survey's own lines that say the same in words (which field, which file, what to do). Only those are
+    dropped: a task failing on anything else (a real crash) keeps dask's record and its traceback.
+
+    Parameters
+    ----------
+    keys
+        The survey's task keys (its tiles'); a key starting ``psf-`` (a field's PSF task) is the survey's too.
+
+    Examples
+    --------
+    >>> import logging
+    >>> f = ReportedFailures(["tile-a/r000_c000-1f"])
+    >>> def rec(key, exc):
+    ...     return logging.LogRecord("distributed.worker", logging.ERROR, "w.py", 1, "Compute Failed Key: %s "
+    ...                              "State: %s Task: %s Exception: %r Traceback: %r",
+    ...                              (key, "executing", "run_tile(...)", exc, "..."), None)
+    >>> f.filter(rec("tile-a/r000_c000-1f", "StarclassError('field a: ... changed')"))
+    False
+    >>> f.filter(rec("tile-a/r000_c000-1f", "ZeroDivisionError('division by zero')"))
+    True
+    >>> f.filter(rec("someone-else-1", "StarclassError('x')"))
+    True
+    """
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.keys = set(keys)
+        self.names = _starclass_error_names()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if not str(record.msg).startswith("Compute Failed") or len(args) < 4:
+            return True
+        key = str(args[0])
+        ours = key in self.keys or key.startswith("psf-")
+        return not (ours and str(args[3]).split("(", 1)[0].strip() in self.names)
+
+
+@contextlib.contextmanager
+def _reported_failures_quiet(keys: Iterable[str]) -> Iterator[None]:
+    """:class:`ReportedFailures` on ``distributed.worker`` for the block (thread workers log in this process)."""
+    logger = logging.getLogger("distributed.worker")
+    quiet = ReportedFailures(keys)
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 @contextlib.contextmanager
 def _quiet_client_log(quiet: bool = True) -> Iterator[None]:
     """Hide ``distributed.client``'s log while the block runs, and give its level back after.
@@ -2599,6 +2664,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         if n_psf:
             echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
                  "for every tile's aperture corrections), then the tiles")
+        # a thread worker's failure on its input is said by the survey below: not by dask's traceback too
+        locks.enter_context(_reported_failures_quiet(j.task_key for j in todo))
         todo, psf_errors, psf_notes = _field_psfs(client, prepared, todo, on_input)
         # each warning text once for the survey, not once per worker process (a worker prints none of its own)
         notes_said: set[str] = set(psf_notes) | set(reused_notes)
