@@ -229,3 +229,52 @@ def test_thread_workers_leave_dask_s_compute_failed_traceback_out_of_a_failure_t
     assert "Compute Failed" not in on_input and "Traceback" not in on_input, on_input[-3000:]
     assert "Compute Failed" in crash and "injected fault in tile a/r000_c000" in crash, crash[-3000:]
     assert "Traceback" in crash
+
+
+@pytest.mark.parametrize("photometry", ["none", "skip"])
+def test_a_mosaic_cut_short_during_the_plan_check_is_refused_naming_field_and_file_not_sigbus(
+        fields, tmp_path, photometry):
+    """The plan check reads each field's whole mosaic after opening it (counts or not, the padding's side and
+    share; with photometry skip the padding alone): a file cut short after its opening was read through
+    astropy's memory map there, and the process died of SIGBUS (exit -7, nothing said). In a subprocess, so
+    that a crash is an exit status here."""
+    import shutil
+
+    shutil.copytree(fields / "a", tmp_path / "a")
+    shutil.copytree(fields / "model", tmp_path / "model")
+    plan = _plan(tmp_path, tmp_path, "a")
+    if photometry == "skip":  # skip needs positions
+        (tmp_path / "pos.csv").write_text("id,x,y\n1,40,40\n2,100,60\n")
+        plan.write_text(plan.read_text().replace("photometry: none", "photometry: skip").replace(
+            "mosaics: ", f"positions: {tmp_path / 'pos.csv'}, mosaics: "))
+    bad = tmp_path / "a" / "f_i.fits"
+    script = textwrap.dedent(f"""
+        import sys
+        import starclass.io.mosaic as mosaic
+        from starclass.errors import StarclassError
+        from starclass.survey import read_plan
+        from starclass.survey.run import prepare
+
+        opened = mosaic.read_mosaics
+
+        def open_then_cut(*args, **kwargs):
+            mosaics = opened(*args, **kwargs)  # memory-mapped
+            with open({str(bad)!r}, "r+b") as fh:
+                fh.truncate(2880)  # its header only: every page of its pixels now lies past the end
+            return mosaics
+
+        mosaic.read_mosaics = open_then_cut
+        try:
+            prepare(read_plan({str(plan)!r}), {str(tmp_path / 'out')!r})
+        except StarclassError as exc:
+            print(f"error: {{exc}}", file=sys.stderr)
+            sys.exit(2)
+        print("the plan check passed")
+        """)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1] / "src"),
+                                                       os.environ.get("PYTHONPATH", "")]), OMP_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 2, (r.returncode, r.stdout[-2000:], r.stderr[-3000:])  # -7: SIGBUS
+    text = " ".join(r.stderr.split())
+    assert "field 'a': " in text and f"{bad} is truncated: it holds 2880 bytes" in text, r.stderr[-3000:]
+    assert "Traceback" not in r.stderr

@@ -479,7 +479,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     """
     from starclass.bands import v_band_note
     from starclass.io.catalog import place_on_mosaics, read_catalog
-    from starclass.io.mosaic import flagged_pixels, flags_note, read_mosaics
+    from starclass.io.mosaic import PlainReads, flagged_pixels, flags_note, read_mosaics
 
     name = spec.name
     try:
@@ -490,6 +490,12 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
                            pixel_flags=flags, apply_flags=False, warn_v_band=False)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+    # the checks below read the whole mosaic (counts or not, the padding's side and share) block by block with
+    # plain reads: a file cut short during the plan check is refused naming it, where a page of its memory map
+    # past the new end killed the survey (SIGBUS)
+    mos.data = {b: PlainReads(a, mos.paths[b]) for b, a in mos.data.items()}
+    mos.weights = {b: None if w is None else PlainReads(w, mos.weight_paths.get(b, mos.paths[b]))
+                   for b, w in mos.weights.items()}
     from starclass.learn.classify import check_bands
 
     try:
@@ -539,22 +545,27 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         except StarclassError as exc:
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
-    blanks = [f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)]
-    # the noun with the names, agreeing with how many: "band(s) g (...)" was said of one band
-    blank = f"{agreeing(len(blanks), 'band')} {', '.join(blanks)}" if blanks else None
-    counts = None
-    if plan.photometry != "skip":
-        from starclass.io.counts import photon_counts
+    try:  # a file cut short or rewritten during these whole-mosaic reads: named, with its field
+        blanks = [f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)]
+        # the noun with the names, agreeing with how many: "band(s) g (...)" was said of one band
+        blank = f"{agreeing(len(blanks), 'band')} {', '.join(blanks)}" if blanks else None
+        counts = None
+        if plan.photometry != "skip":
+            from starclass.io.counts import photon_counts
 
-        # once per band on the whole mosaic, as detect decides on the whole image, with the mask it would use
-        # (read strip by strip; a float image stops at its first strip): each tile deciding on its window gave
-        # the tiles of one image near 3 counts/px different background and noise models
-        counts = {b: photon_counts(mos.data[b], lambda rows, b=b: mos.mask(b, (rows, slice(None))))
-                  for b in mos.bands}
-    # decided once on the whole mosaic, as detect decides it, and handed to every tile (larger on a sparse counts image)
-    sides = {b: mos.padding_side(b) for b in mos.bands if mos.weights.get(b) is None and not mos.blank(b)}
+            # once per band on the whole mosaic, as detect decides on the whole image, with the mask it would use
+            # (read strip by strip; a float image stops at its first strip): each tile deciding on its window gave
+            # the tiles of one image near 3 counts/px different background and noise models
+            counts = {b: photon_counts(mos.data[b], lambda rows, b=b: mos.mask(b, (rows, slice(None))))
+                      for b in mos.bands}
+        # decided once on the whole mosaic, as detect decides it, and handed to every tile (larger on a sparse counts
+        # image)
+        sides = {b: mos.padding_side(b) for b in mos.bands if mos.weights.get(b) is None and not mos.blank(b)}
+        padding_note = _padding_note(mos)
+    except StarclassError as exc:
+        raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
+                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, padding_note, counts,
                      reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None,
                      wcs=None if mos.wcs is None else mos.wcs.celestial,
                      placed=tuple(dict.fromkeys(placed)),  # positions and truth of one file: said once
