@@ -231,13 +231,14 @@ def test_thread_workers_leave_dask_s_compute_failed_traceback_out_of_a_failure_t
     assert "Traceback" in crash
 
 
-@pytest.mark.parametrize("photometry", ["none", "skip"])
+@pytest.mark.parametrize("photometry, module, check", [("none", "starclass.io.counts", "photon_counts"),
+                                                       ("skip", "starclass.io.mosaic", "padding_side")])
 def test_a_mosaic_cut_short_during_the_plan_check_is_refused_naming_field_and_file_not_sigbus(
-        fields, tmp_path, photometry):
+        fields, tmp_path, photometry, module, check):
     """The plan check reads each field's whole mosaic after opening it (counts or not, the padding's side and
-    share; with photometry skip the padding alone): a file cut short after its opening was read through
-    astropy's memory map there, and the process died of SIGBUS (exit -7, nothing said). In a subprocess, so
-    that a crash is an exit status here."""
+    share; with photometry skip the padding alone): a file cut short as those checks start (after the blank-band
+    check, which read with plain reads already) was read through astropy's memory map, and the process died of
+    SIGBUS (exit -7, nothing said). In a subprocess, so that a crash is an exit status here."""
     import shutil
 
     shutil.copytree(fields / "a", tmp_path / "a")
@@ -250,20 +251,19 @@ def test_a_mosaic_cut_short_during_the_plan_check_is_refused_naming_field_and_fi
     bad = tmp_path / "a" / "f_i.fits"
     script = textwrap.dedent(f"""
         import sys
-        import starclass.io.mosaic as mosaic
+        import {module} as where
         from starclass.errors import StarclassError
         from starclass.survey import read_plan
         from starclass.survey.run import prepare
 
-        opened = mosaic.read_mosaics
+        checked = where.{check}
 
-        def open_then_cut(*args, **kwargs):
-            mosaics = opened(*args, **kwargs)  # memory-mapped
+        def cut_then_check(*args, **kwargs):
             with open({str(bad)!r}, "r+b") as fh:
                 fh.truncate(2880)  # its header only: every page of its pixels now lies past the end
-            return mosaics
+            return checked(*args, **kwargs)
 
-        mosaic.read_mosaics = open_then_cut
+        where.{check} = cut_then_check
         try:
             prepare(read_plan({str(plan)!r}), {str(tmp_path / 'out')!r})
         except StarclassError as exc:
