@@ -10,6 +10,15 @@ each side: 2176), in the middle of the mosaic. Each way runs in a process of its
 * ``mapped``: the window as slices of the maps, every pixel and weight touched (np.nansum), as detection does;
 * ``read``: ``MosaicWindow(mosaics, window)``, its data and weights (copies) summed the same way.
 
+With ``--plan-check`` it measures instead the plan check's whole-mosaic reads of each band (counts or not,
+the padding's side, the sampled padding share: :func:`starclass.io.counts.photon_counts`,
+:func:`starclass.io.mosaic.padding_side`, :func:`starclass.io.mosaic.sampled_padding`), ``mapped`` through the
+maps as before 2026-12-07 and ``read`` through :class:`starclass.io.mosaic.PlainReads` (plain reads, block by
+block), as the survey's plan check reads them now. ``--counts`` writes images of photon counts (Poisson, 0.05
+counts/px), which those checks read whole (a float image stops at its first strip)::
+
+    nice -n 10 .venv/bin/python benchmarks/survey_window_memory.py --side 4096 --plan-check --counts
+
 The peak RSS of both is mostly the imports and the opening of the mosaics; what the window adds is measured
 from ``/proc/self/status`` before and after it is read.
 
@@ -38,7 +47,7 @@ from pathlib import Path
 BANDS = ("g", "i")
 
 
-def write_mosaic(folder: Path, side: int) -> int:
+def write_mosaic(folder: Path, side: int, counts: bool = False) -> int:
     """Two bands of ``side`` px square with a weight map file each; returns the bytes written."""
     import numpy as np
     from astropy.io import fits
@@ -49,7 +58,7 @@ def write_mosaic(folder: Path, side: int) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
     for b in BANDS:
-        img = rng.normal(0.0, 0.05, (side, side)).astype("f4")
+        img = (rng.poisson(0.05, (side, side)) if counts else rng.normal(0.0, 0.05, (side, side))).astype("f4")
         write_band(folder / f"f_{b}.fits", img, b, None, photflam=KNOWN[b].photflam, photplam=KNOWN[b].photplam)
         fits.PrimaryHDU(np.ones((side, side), np.float32)).writeto(folder / f"f_{b}_wht.fits")
         del img
@@ -69,6 +78,25 @@ def _status() -> dict[str, int]:
     return out
 
 
+def plan_check(mos, plain: bool) -> float:
+    """The plan check's whole-mosaic reads of each band, through the maps or with plain reads; a checksum."""
+    import numpy as np
+
+    from starclass.io.counts import photon_counts
+    from starclass.io.mosaic import PlainReads, padding_side, sampled_padding
+
+    total = 0.0
+    for b in BANDS:
+        arr = PlainReads(mos.data[b], mos.paths[b]) if plain else mos.data[b]
+
+        def unusable(rows, arr=arr):
+            return ~np.isfinite(np.asarray(arr[rows]))
+
+        side = padding_side(arr, unusable)
+        total += float(photon_counts(arr, unusable)) + side + sampled_padding(arr, side=side)
+    return total
+
+
 def one_way(folder: Path, way: str, window: int) -> dict[str, float]:
     """The window read one way, in this process: peak RSS, its parts and seconds."""
     import numpy as np
@@ -83,7 +111,9 @@ def one_way(folder: Path, way: str, window: int) -> dict[str, float]:
     rows, cols = slice(box[2], box[3]), slice(box[0], box[1])
     start = _status()
     t0 = time.perf_counter()
-    if way == "mapped":
+    if way.startswith("plan-"):
+        held = [np.array([plan_check(mos, way == "plan-read")])]
+    elif way == "mapped":
         held = [mos.data[b][rows, cols] for b in BANDS] + [mos.weights[b][rows, cols] for b in BANDS]
     else:
         w = MosaicWindow(mos, box)
@@ -103,6 +133,8 @@ def main() -> None:
     ap.add_argument("--side", type=int, default=8192, help="side of the mosaic (px)")
     ap.add_argument("--window", type=int, default=2176, help="side of the window read (px): a 2048 px tile + 2 x 64")
     ap.add_argument("--tmp", type=Path, default=None, help="folder for the mosaic (deleted after)")
+    ap.add_argument("--plan-check", action="store_true", help="measure the plan check's whole-mosaic reads instead")
+    ap.add_argument("--counts", action="store_true", help="photon-count images (read whole by the plan check)")
     ap.add_argument("--one", nargs=2, metavar=("FOLDER", "WAY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -110,15 +142,18 @@ def main() -> None:
         return
     work = Path(tempfile.mkdtemp(dir=args.tmp))
     try:
-        size = write_mosaic(work / "field", args.side)
+        size = write_mosaic(work / "field", args.side, args.counts)
         result: dict[str, object] = {"side": args.side, "window": args.window, "mosaic_mib": size / 2**20,
+                                     "plan_check": args.plan_check, "counts": args.counts,
                                      "window_mib": 4 * len(BANDS) * 2 * args.window**2 / 2**20}
         for way in ("mapped", "read"):
-            r = subprocess.run([sys.executable, __file__, "--one", str(work / "field"), way,
+            r = subprocess.run([sys.executable, __file__, "--one", str(work / "field"),
+                                f"plan-{way}" if args.plan_check else way,
                                 "--window", str(args.window)], capture_output=True, text=True, check=True)
             result[way] = json.loads(r.stdout.strip().splitlines()[-1])
             m = result[way]
-            print(f"{way:6s}: peak RSS {m['peak_rss_mib']:7.1f} MiB; the window added {m['window_anon_mib']:.1f} MiB "
+            what = "plan check" if args.plan_check else "window"
+            print(f"{way:6s}: peak RSS {m['peak_rss_mib']:7.1f} MiB; the {what} added {m['window_anon_mib']:.1f} MiB "
                   f"anonymous, {m['window_file_mib']:.1f} MiB file-backed (page cache); read and summed in "
                   f"{m['seconds']:.3f} s")
         mapped, read = result["mapped"], result["read"]
@@ -126,10 +161,16 @@ def main() -> None:
         result["ratio_peak_rss_read_over_mapped"] = read["peak_rss_mib"] / mapped["peak_rss_mib"]
         result["ratio_seconds_read_over_mapped"] = read["seconds"] / mapped["seconds"]
         result["ratio_window_over_mosaic"] = result["window_mib"] / result["mosaic_mib"]
-        print(f"read / mapped: peak RSS x{result['ratio_peak_rss_read_over_mapped']:.2f}, seconds "
-              f"x{result['ratio_seconds_read_over_mapped']:.2f}; the window ({result['window_mib']:.0f} MiB of "
-              f"images and weights) is {result['ratio_window_over_mosaic']:.3f} of the mosaic "
-              f"({result['mosaic_mib']:.0f} MiB)")
+        head = (f"read / mapped: peak RSS x{result['ratio_peak_rss_read_over_mapped']:.2f}, seconds "
+                f"x{result['ratio_seconds_read_over_mapped']:.2f}; ")
+        if args.plan_check:  # what the reads added (anonymous + page cache) against the whole mosaic
+            added = read["window_anon_mib"] + read["window_file_mib"]
+            result["ratio_read_added_over_mosaic"] = added / result["mosaic_mib"]
+            print(head + f"the plain reads added {added:.0f} MiB, {result['ratio_read_added_over_mosaic']:.3f} of the "
+                  f"mosaic ({result['mosaic_mib']:.0f} MiB of images and weights)")
+        else:
+            print(head + f"the window ({result['window_mib']:.0f} MiB of images and weights) is "
+                  f"{result['ratio_window_over_mosaic']:.3f} of the mosaic ({result['mosaic_mib']:.0f} MiB)")
         print(json.dumps(result))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -2481,6 +2481,66 @@ def read_window(arr: np.ndarray, window: tuple[slice, slice], path: PathLike | N
     return out
 
 
+class PlainReads:
+    """A 2-D image read slice by slice with plain file reads (:func:`read_window`), never through its memory map.
+
+    Whole-mosaic checks (all NaN, counts or not, the padding's side and share) index it as they index an array
+    (``img[rows]``, ``img[y0:y1, x0:x1]``, ``img[::k, ::k]``): each slice is read from the file, a block of rows at
+    a time, and a file cut short since it was opened is refused naming it, where a page of its map past the end
+    killed the process (SIGBUS). Converting it whole (``np.asarray``) is refused: a mosaic of tens of GB must not
+    be read at once.
+
+    Parameters
+    ----------
+    arr
+        The image as :func:`read_mosaics` holds it (a view of astropy's map of ``path``, or in memory).
+    path
+        The file ``arr`` is mapped from.
+    expect
+        As :func:`read_window` takes it, or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "g.fits"
+    >>> fits.PrimaryHDU(np.arange(48, dtype=np.float32).reshape(6, 8)).writeto(f)
+    >>> with fits.open(f, memmap=True) as hdul:
+    ...     img = PlainReads(hdul[0].data, f)
+    ...     img.shape, img[1:3, 2:5].tolist(), img[::4, ::3].tolist(), float(img[5, 7])
+    ((6, 8), [[10.0, 11.0, 12.0], [18.0, 19.0, 20.0]], [[0.0, 3.0, 6.0], [32.0, 35.0, 38.0]], 47.0)
+    """
+
+    def __init__(self, arr: np.ndarray, path: PathLike, expect: Mapping[str, tuple[int, int]] | None = None) -> None:
+        self.arr, self.path, self.expect = arr, Path(path), expect
+        self.shape = tuple(arr.shape)
+        self.dtype = arr.dtype
+        self.ndim = 2
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(f"{self.path} is read window by window (PlainReads), not whole")
+
+    def __getitem__(self, key) -> np.ndarray:
+        rows, cols = key if isinstance(key, tuple) else (key, slice(None))
+        drop = [isinstance(k, int | np.integer) for k in (rows, cols)]
+        rows, cols = (slice(int(k) % n, int(k) % n + 1) if d else k
+                      for k, n, d in zip((rows, cols), self.shape, drop))
+        (r0, r1, rs), (c0, c1, cs) = rows.indices(self.shape[0]), cols.indices(self.shape[1])
+        if rs < 1 or cs < 1:
+            raise IndexError(f"{self.path}: PlainReads reads forward slices only")
+        if rs == 1:
+            out = read_window(self.arr, (slice(r0, r1), slice(c0, c1)), self.path, self.expect)[:, ::cs]
+        else:  # every rs-th row, each read alone: a sparse sample reads only its rows
+            out = np.stack([read_window(self.arr, (slice(y, y + 1), slice(c0, c1)), self.path, self.expect)[0, ::cs]
+                            for y in range(r0, r1, rs)]) if r1 > r0 else np.empty((0, len(range(c0, c1, cs))),
+                                                                                  self.arr.dtype)
+        if drop[0] and drop[1]:
+            return out[0, 0]
+        return out[0] if drop[0] else out[:, 0] if drop[1] else out
+
+
 def changed_message(path: PathLike, was: tuple[int, int], now: tuple[int, int] | None, while_read: bool = False) -> str:
     """Why a file read by a survey is refused: it changed after it was checked (or while it was read).
 
@@ -2527,6 +2587,8 @@ def fits_truncated(path: PathLike) -> str | None:
 
 def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
     """Error if no pixel is finite; scans row blocks so a big memmap is never copied whole."""
+    # plain reads, not through the map: a file cut short after it was opened is refused, not SIGBUS
+    arr = PlainReads(arr, path)
     step = max(1, min(arr.shape) // 64)
     if np.isfinite(arr[::step, ::step]).any():  # a sparse sample touches few pages
         return

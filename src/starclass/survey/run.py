@@ -411,6 +411,12 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
             # a mask file edited since a tile was made makes that tile stale, as an edited mosaic does
             mosaic_ids.update({f"{b} mask": file_digest(flags.mask_path(p), content=False)
                                for b, p in sorted(info.band_paths.items())})
+        # the weight maps in files of their own: not in the digest (a tile made before kept its digest), so their
+        # stamps go in each tile's file, and a rerun redoes the tiles read with another version (tile_state)
+        held = {os.path.realpath(p) for p in info.band_paths.values()}
+        if flags is not None and flags.mask_file is not None:
+            held |= {os.path.realpath(flags.mask_path(p)) for p in info.band_paths.values()}
+        recorded = {p: list(v) for p, v in (info.stamps or {}).items() if p not in held}
         owner = None
         if info.positions is not None:
             x = np.asarray(info.positions[X], dtype=float)
@@ -458,7 +464,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
                 magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides,
-                client_pid=os.getpid(), survey=run_token, inputs=info.stamps))
+                client_pid=os.getpid(), survey=run_token, inputs=info.stamps, recorded=recorded))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no {agreeing(len(unknown), 'tile')} {', '.join(sorted(unknown))}")
@@ -473,7 +479,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     """
     from starclass.bands import v_band_note
     from starclass.io.catalog import place_on_mosaics, read_catalog
-    from starclass.io.mosaic import flagged_pixels, flags_note, read_mosaics
+    from starclass.io.mosaic import PlainReads, flagged_pixels, flags_note, read_mosaics
 
     name = spec.name
     try:
@@ -484,6 +490,12 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
                            pixel_flags=flags, apply_flags=False, warn_v_band=False)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+    # the checks below read the whole mosaic (counts or not, the padding's side and share) block by block with
+    # plain reads: a file cut short during the plan check is refused naming it, where a page of its memory map
+    # past the new end killed the survey (SIGBUS)
+    mos.data = {b: PlainReads(a, mos.paths[b]) for b, a in mos.data.items()}
+    mos.weights = {b: None if w is None else PlainReads(w, mos.weight_paths.get(b, mos.paths[b]))
+                   for b, w in mos.weights.items()}
     from starclass.learn.classify import check_bands
 
     try:
@@ -533,22 +545,27 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         except StarclassError as exc:
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
-    blanks = [f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)]
-    # the noun with the names, agreeing with how many: "band(s) g (...)" was said of one band
-    blank = f"{agreeing(len(blanks), 'band')} {', '.join(blanks)}" if blanks else None
-    counts = None
-    if plan.photometry != "skip":
-        from starclass.io.counts import photon_counts
+    try:  # a file cut short or rewritten during these whole-mosaic reads: named, with its field
+        blanks = [f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)]
+        # the noun with the names, agreeing with how many: "band(s) g (...)" was said of one band
+        blank = f"{agreeing(len(blanks), 'band')} {', '.join(blanks)}" if blanks else None
+        counts = None
+        if plan.photometry != "skip":
+            from starclass.io.counts import photon_counts
 
-        # once per band on the whole mosaic, as detect decides on the whole image, with the mask it would use
-        # (read strip by strip; a float image stops at its first strip): each tile deciding on its window gave
-        # the tiles of one image near 3 counts/px different background and noise models
-        counts = {b: photon_counts(mos.data[b], lambda rows, b=b: mos.mask(b, (rows, slice(None))))
-                  for b in mos.bands}
-    # decided once on the whole mosaic, as detect decides it, and handed to every tile (larger on a sparse counts image)
-    sides = {b: mos.padding_side(b) for b in mos.bands if mos.weights.get(b) is None and not mos.blank(b)}
+            # once per band on the whole mosaic, as detect decides on the whole image, with the mask it would use
+            # (read strip by strip; a float image stops at its first strip): each tile deciding on its window gave
+            # the tiles of one image near 3 counts/px different background and noise models
+            counts = {b: photon_counts(mos.data[b], lambda rows, b=b: mos.mask(b, (rows, slice(None))))
+                      for b in mos.bands}
+        # decided once on the whole mosaic, as detect decides it, and handed to every tile (larger on a sparse counts
+        # image)
+        sides = {b: mos.padding_side(b) for b in mos.bands if mos.weights.get(b) is None and not mos.blank(b)}
+        padding_note = _padding_note(mos)
+    except StarclassError as exc:
+        raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
+                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, padding_note, counts,
                      reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None,
                      wcs=None if mos.wcs is None else mos.wcs.celestial,
                      placed=tuple(dict.fromkeys(placed)),  # positions and truth of one file: said once
@@ -1080,6 +1097,71 @@ def cluster_lost(exc: BaseException, tile_file: str, n_done: int | None = None,
 
 class _ClusterLost(StarclassError):
     """:func:`cluster_lost`'s error: run_survey closes its client quietly after it (:func:`_quiet_client_log`)."""
+
+
+def _starclass_error_names() -> set[str]:
+    """Class names of :class:`StarclassError` and its subclasses (as a worker's failure text starts)."""
+    names, todo = set(), [StarclassError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
+class ReportedFailures(logging.Filter):
+    """Drop ``distributed.worker``'s "Compute Failed" record of a survey task failing on a :class:`StarclassError`.
+
+    A thread worker runs in the survey's own process: for each tile failing on its input (a file changed or cut
+    short) dask logged ``distributed.worker - ERROR - Compute Failed`` and the task's traceback on stderr, above
+    the survey's own lines that say the same in words (which field, which file, what to do). Only those are
+    dropped: a task failing on anything else (a real crash) keeps dask's record and its traceback.
+
+    Parameters
+    ----------
+    keys
+        The survey's task keys (its tiles'); a key starting ``psf-`` (a field's PSF task) is the survey's too.
+
+    Examples
+    --------
+    >>> import logging
+    >>> f = ReportedFailures(["tile-a/r000_c000-1f"])
+    >>> def rec(key, exc):
+    ...     return logging.LogRecord("distributed.worker", logging.ERROR, "w.py", 1, "Compute Failed Key: %s "
+    ...                              "State: %s Task: %s Exception: %r Traceback: %r",
+    ...                              (key, "executing", "run_tile(...)", exc, "..."), None)
+    >>> f.filter(rec("tile-a/r000_c000-1f", "StarclassError('field a: ... changed')"))
+    False
+    >>> f.filter(rec("tile-a/r000_c000-1f", "ZeroDivisionError('division by zero')"))
+    True
+    >>> f.filter(rec("someone-else-1", "StarclassError('x')"))
+    True
+    """
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.keys = set(keys)
+        self.names = _starclass_error_names()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if not str(record.msg).startswith("Compute Failed") or len(args) < 4:
+            return True
+        key = str(args[0])
+        ours = key in self.keys or key.startswith("psf-")
+        return not (ours and str(args[3]).split("(", 1)[0].strip() in self.names)
+
+
+@contextlib.contextmanager
+def _reported_failures_quiet(keys: Iterable[str]) -> Iterator[None]:
+    """:class:`ReportedFailures` on ``distributed.worker`` for the block (thread workers log in this process)."""
+    logger = logging.getLogger("distributed.worker")
+    quiet = ReportedFailures(keys)
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 @contextlib.contextmanager
@@ -1762,6 +1844,36 @@ def _tile_names(paths: list[Path], outdir: Path, most: int = 5) -> str:
     return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
+def _replaced_lines(jobs: list[TileJob], states: list[str]) -> list[str]:
+    """One line per field with tiles read with another version of a weight map than today's (state ``inputs``).
+
+    A weight map in a file of its own replaced between two runs: its tiles kept their digest (it does not hold
+    the file), so the rerun reused them without a word before their files recorded the stamps.
+    """
+    import pyarrow.parquet as pq
+
+    from starclass.survey.work import changed_recorded
+
+    by_field: dict[str, list[TileJob]] = {}
+    for j, st in zip(jobs, states):
+        if st == "inputs":
+            by_field.setdefault(j.field, []).append(j)
+    lines = []
+    for name, js in by_field.items():
+        files: list[str] = []
+        for j in js:
+            try:
+                files += changed_recorded(pq.read_schema(j.output).metadata or {}, j.recorded)
+            except (OSError, ValueError):
+                continue
+        files = list(dict.fromkeys(files))
+        n = len(js)
+        lines.append(f"note: field {name!r}: {', '.join(files) or 'a weight map'} changed since {n} of its tiles "
+                     f"{'was' if n == 1 else 'were'} made: {'it is' if n == 1 else 'they are'} run again on the file "
+                     "as it is now")
+    return lines
+
+
 def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0, *,
                   damaged: Collection[Path] = (), missing: Collection[Path] = ()) -> None:
     from starclass.io.atomic import foreign_entries
@@ -2026,7 +2138,7 @@ def run_survey(
             jobs = state["jobs"]
             total = len(jobs)
             # read on the disk: a tile finished while the survey waited on another is kept as well
-            done = sum(tile_done(j.output, j.digest) for j in jobs)
+            done = sum(tile_done(j.output, j.digest, j.recorded) for j in jobs)
         if new_folder:
             _remove_if_unused(Path(outdir))
         # said once: the command's last line ('error: interrupted by Ctrl-C (SIGINT); ...'), or in Python the
@@ -2435,7 +2547,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
     threads = int(threads_per_worker or 1)
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
     state["jobs"] = prepared.jobs  # for run_survey to count the finished tiles if the survey is stopped
-    states = [tile_state(j.output, j.digest) for j in prepared.jobs]
+    states = [tile_state(j.output, j.digest, j.recorded) for j in prepared.jobs]
     # the rows each reused tile owns (the bar's running count): read now, so that a file whose digest reads but
     # whose data do not (damaged past its footer) is run again, where it stopped the survey with a traceback
     owned: dict[int, int] = {}
@@ -2456,6 +2568,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         echo(f"note: {counted(len(why['damaged']), 'tile file')} in {outdir / 'tiles'} cannot be read (damaged or "
              f"truncated: {_tile_names(why['damaged'], outdir)}): {'it is' if len(why['damaged']) == 1 else 'they are'}"
              " run again and replaced")
+    for line in _replaced_lines(prepared.jobs, states):
+        echo(line)
     for info in prepared.fields:
         for line in info.placed:
             echo(f"note: field {info.spec.name!r}: {line}")
@@ -2561,6 +2675,8 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         if n_psf:
             echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
                  "for every tile's aperture corrections), then the tiles")
+        # a thread worker's failure on its input is said by the survey below: not by dask's traceback too
+        locks.enter_context(_reported_failures_quiet(j.task_key for j in todo))
         todo, psf_errors, psf_notes = _field_psfs(client, prepared, todo, on_input)
         # each warning text once for the survey, not once per worker process (a worker prints none of its own)
         notes_said: set[str] = set(psf_notes) | set(reused_notes)

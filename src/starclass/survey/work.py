@@ -45,6 +45,10 @@ DIGEST_KEY = b"starclass_tile_digest"
 #: Key of the warnings handed over with the tile (JSON list of ``warning: ...`` lines) in its file's metadata:
 #: a resumed survey reuses the file and says them again (:func:`tile_notes`).
 NOTES_KEY = b"starclass_tile_notes"
+#: Key of the stamps of the files a tile read that its digest does not hold (weight maps in files of their own)
+#: in its file's metadata (JSON: real path -> ``[size, mtime_ns]``): a rerun redoes a tile whose recorded file
+#: differs from today's (:func:`tile_state`); a tile made before it was recorded (none) is kept as it is.
+INPUTS_KEY = b"starclass_tile_inputs"
 #: Column flagging rows whose centre is in the tile's own core (detection keeps a guard band
 #: beyond it for the merge to reconcile; see :func:`starclass.survey.merge.reconcile`).
 IN_CORE = "_in_core"
@@ -124,6 +128,10 @@ class TileJob:
         maps and mask files: :func:`input_files`) as the survey's plan check found them, or None: a tile
         refuses a file that differs (:func:`check_inputs`, and as its window is read), where it read a
         weight map replaced during the run without a word.
+    recorded
+        Real path -> ``(size, mtime_ns)`` of the files the tile reads that its digest does not hold (weight
+        maps in files of their own), or None: kept in the tile's file (:data:`INPUTS_KEY`), so that a rerun
+        redoes a tile whose weight map was replaced between two runs (:func:`tile_state`).
 
     Examples
     --------
@@ -160,6 +168,7 @@ class TileJob:
     survey: str | None = None
     field_notes: tuple[str, ...] = ()
     inputs: Any = None
+    recorded: Any = None
 
     @property
     def key(self) -> str:
@@ -489,7 +498,7 @@ def keep_thread_warnings(job: TileJob) -> Iterator[bool]:
         _TASK.keeping = False
 
 
-def tile_done(path: str | os.PathLike, digest: str) -> bool:
+def tile_done(path: str | os.PathLike, digest: str, recorded: dict[str, Any] | None = None) -> bool:
     """Whether ``path`` holds a finished tile with this ``digest``.
 
     Examples
@@ -497,15 +506,18 @@ def tile_done(path: str | os.PathLike, digest: str) -> bool:
     >>> tile_done("/nonexistent/tile.parquet", "abc")
     False
     """
-    return tile_state(path, digest) == "done"
+    return tile_state(path, digest, recorded) == "done"
 
 
-def tile_state(path: str | os.PathLike, digest: str) -> str:
-    """What ``path`` holds of a tile with this ``digest``: ``done``, ``missing``, ``damaged`` or ``changed``.
+def tile_state(path: str | os.PathLike, digest: str, recorded: dict[str, Any] | None = None) -> str:
+    """What ``path`` holds of a tile with this ``digest``: ``done``, ``missing``, ``damaged``, ``changed``, ``inputs``.
 
     ``damaged``: not a Parquet file that can be read (truncated, overwritten, a folder); ``changed``: a tile of
-    another digest (the plan's inputs, model or settings have changed since it was made). All but ``done``
-    are run again; the survey says which (a damaged file was said to be a tile whose settings had changed).
+    another digest (the plan's inputs, model or settings have changed since it was made); ``inputs``: a tile of
+    this digest whose file records other stamps of the files its digest does not hold (``recorded``, today's:
+    :attr:`TileJob.recorded`; a weight map replaced between two runs). A tile whose file records none (made
+    before they were recorded) is done. All but ``done`` are run again; the survey says which (a damaged file
+    was said to be a tile whose settings had changed).
 
     Examples
     --------
@@ -524,7 +536,34 @@ def tile_state(path: str | os.PathLike, digest: str) -> str:
         meta = pq.read_schema(p).metadata or {}
     except Exception:  # a folder, unreadable, not Parquet, or Parquet pyarrow cannot read: rewritten, as before
         return "damaged"
-    return "done" if meta.get(DIGEST_KEY, b"").decode() == digest else "changed"
+    if meta.get(DIGEST_KEY, b"").decode() != digest:
+        return "changed"
+    return "inputs" if recorded is not None and changed_recorded(meta, recorded) else "done"
+
+
+def changed_recorded(meta: dict[bytes, bytes], recorded: dict[str, Any]) -> list[str]:
+    """The files whose stamps in a tile file's metadata ``meta`` differ from ``recorded`` (today's), in order.
+
+    A tile file that records none (made before they were recorded, or unreadable JSON) differs in none: it is
+    kept as it is, as it was before.
+
+    Examples
+    --------
+    >>> meta = {INPUTS_KEY: json.dumps({"/f/g_wht.fits": [2880, 1], "/f/i_wht.fits": [2880, 1]}).encode()}
+    >>> changed_recorded(meta, {"/f/g_wht.fits": (2880, 1), "/f/i_wht.fits": (5760, 2)})
+    ['/f/i_wht.fits']
+    >>> changed_recorded({}, {"/f/g_wht.fits": (2880, 1)})
+    []
+    """
+    raw = meta.get(INPUTS_KEY)
+    if raw is None:
+        return []
+    try:
+        then = {str(k): tuple(v) for k, v in json.loads(raw.decode()).items()}
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+        return []
+    now = {str(k): tuple(v) for k, v in recorded.items()}
+    return sorted(k for k in {*then, *now} if then.get(k) != now.get(k))
 
 
 def tile_notes(path: str | os.PathLike) -> list[str]:
@@ -778,8 +817,9 @@ def check_inputs(job: TileJob) -> None:
 
     A band image, weight map or mask file replaced or rewritten while the survey ran was read as it was then
     (a weight map without a word; a mosaic cut short killed the worker, SIGBUS): the field's catalogue mixed
-    tiles of two versions of a file. The tiles made before are kept (their digests hold the old file's stamp,
-    so a rerun redoes them once the file is final).
+    tiles of two versions of a file. The tiles made before are kept (their digests, or for a weight map in a
+    file of its own their files' metadata, hold the old file's stamp: a rerun redoes them once the file is
+    final).
 
     Raises
     ------
@@ -1106,7 +1146,9 @@ def _run_tile(job: TileJob) -> dict[str, Any]:
     # kept with the tile: a resumed survey reuses the file and said nothing of what the tile (or its field's PSF
     # task, which a field without a tile to run does not run) had warned of
     kept = list(dict.fromkeys([*job.field_notes, *notes]))
-    keys = {DIGEST_KEY: job.digest.encode(), **({NOTES_KEY: json.dumps(kept).encode()} if kept else {})}
+    keys = {DIGEST_KEY: job.digest.encode(), **({NOTES_KEY: json.dumps(kept).encode()} if kept else {}),
+            # the weight maps' stamps as checked before the read (check_inputs): their digest does not hold them
+            **({INPUTS_KEY: json.dumps(job.recorded, sort_keys=True).encode()} if job.recorded is not None else {})}
     table = table_to_arrow(cat, keys)
     import pyarrow.parquet as pq
 
