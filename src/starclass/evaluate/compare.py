@@ -4016,13 +4016,17 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         how = "; ".join(f"{c.ref_name}: {c.paired_by}" for c in comparisons)
         ev.common_note = (f"the {counted(n_common, 'object')} that every catalogue "
                           f"({', '.join(map(ev.shown, cats))}) classifies, paired as scored ({how})")
+    # the catalogue compared with itself is not another catalogue to agree with
+    usable = {n: t for n, t in cats.items() if not (has_self and n == own) and has_positions(t)}
+    if len(usable) >= 2:
+        # any task's, on its own classes: people disagreeing is no PHANGS matter (a binary m31 field's truth and
+        # people got no table until 2026-12-07); PHANGS's merged 1+2 only for the PHANGS scheme (a four-class task
+        # of its own names has no such merge)
+        try:
+            ev.agreement_table = agreement_table(usable, radius, class_cols=cols, classes=tuple(etask.classes),
+                                                 merges=None if etask.phangs_like else {})
+        except StarclassError as exc:
+            ev.agreement_table_note = str(exc)
     if etask.phangs_like:
-        # the catalogue compared with itself is not another catalogue to agree with
-        usable = {n: t for n, t in cats.items() if not (has_self and n == own) and has_positions(t)}
-        if len(usable) >= 2:
-            try:
-                ev.agreement_table = agreement_table(usable, radius, class_cols=cols)
-            except StarclassError as exc:
-                ev.agreement_table_note = str(exc)
         ev.humans = _human_baselines(cats)
     return ev
