@@ -13,8 +13,8 @@ import pytest
 from astropy.table import Table
 
 from starclass.evaluate import evaluate_catalogs
-from starclass.report import build_report
 from starclass.report import build as report_build
+from starclass.report import build_report
 
 pytestmark = pytest.mark.usefixtures("single_thread", "unrendered_figures")
 

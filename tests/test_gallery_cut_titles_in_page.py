@@ -17,8 +17,8 @@ from astropy.table import Table
 from PIL import Image
 
 from starclass.learn.config import get_preset
-from starclass.report import build_report
 from starclass.report import build as report_build
+from starclass.report import build_report
 
 NAMES = ("symmetric compact star cluster with a long name", "background galaxy, artefact or other non-cluster")
 
