@@ -75,3 +75,35 @@ def test_a_phangs_task_keeps_its_merge_and_its_title(tmp_path):
     assert "class_1_2" in ev.agreement_table.colnames
     page = build_report(pred, refs, tmp_path / "rep", n_boot=0, science=False).read_text()
     assert "Agreement fractions (PHANGS Table 1)" in page
+
+
+def test_a_cutout_list_and_two_references_of_its_cutouts_get_a_table_paired_as_scored(tmp_path):
+    # galaxy-cluster with volunteers: the model, the experts' labels (class_ref) and the volunteers' consensus of the
+    # same cutouts, a list paired by file; no positions to match
+    rng = np.random.default_rng(2)
+    n = 60
+    files = [f"images/sim_{i:06d}_xray.fits" for i in range(n)]
+    experts = rng.integers(1, 3, n)
+    model = np.where(rng.random(n) < 0.25, 3 - experts, experts)
+    volunteers = np.where(rng.random(n) < 0.35, 3 - experts, experts)
+    pred = Table({"file": files, "class_ref": experts, "class_pred": model,
+                  "prob_1": np.where(model == 1, 0.8, 0.2), "prob_2": np.where(model == 1, 0.2, 0.8)})
+    # the volunteers' list in another order: paired by file, not by row
+    order = rng.permutation(n)
+    consensus = Table({"file": np.array(files)[order], "class_ref": volunteers[order]})
+    pred.write(tmp_path / "classified.ecsv")
+    consensus.write(tmp_path / "volunteers.ecsv")
+    ev = evaluate_catalogs(tmp_path / "classified.ecsv", ["self", tmp_path / "volunteers.ecsv"],
+                           task="galaxy-cluster", n_boot=0)
+    t = ev.agreement_table
+    assert t is not None, ev.agreement_table_note
+    assert len(t) == 4 and [c for c in t.colnames[2:] if not c.endswith("_err")] == ["class_1", "class_2", "mean"]
+    # the experts vs the volunteers, by hand on the cutouts: their row is the one not naming the model's column
+    both = np.sum((experts == 2) & (volunteers == 2))
+    by_hand = (both / np.sum(experts == 2) + both / np.sum(volunteers == 2)) / 2
+    assert t["class_2"][2] == pytest.approx(by_hand), t
+    assert list(t["n_matched"][:3]) == [n, n, n]
+    page = build_report(tmp_path / "classified.ecsv", ["self", tmp_path / "volunteers.ecsv"], tmp_path / "rep",
+                        task="galaxy-cluster", n_boot=0, science=False).read_text()
+    assert "Objects paired as scored (row by row or by file); agreement" in page
+    assert "One-to-one matches within" not in page

@@ -491,8 +491,11 @@ def _table1_section(ev: Evaluation, radius: float) -> Section | None:
     if ev.agreement_table is None:
         s.note(ev.agreement_table_note)
         return s
+    # a cutout list's table pairs the cutouts as scored (paired_agreement_table): no radius was used
+    paired = ("radius_px" not in ev.agreement_table.meta and "Objects paired as scored (row by row or by file)"
+              or f"One-to-one matches within {radius} px")
     s.table("agreement_table", ev.agreement_table,
-            f"One-to-one matches within {radius} px; agreement = mean of the two directions; "
+            f"{paired}; agreement = mean of the two directions; "
             "_err = standard deviation / sqrt(N) of the values above.")
     names = dict(zip("1234", phangs_ticks(ev.task))) if phangs or ev.task is None else figure_names(ev.task)
     s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class", names), "")
