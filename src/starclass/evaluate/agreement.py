@@ -216,6 +216,16 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
                                names=(na, nb), classes=classes, merges=merges)
         rows.append(res)
         names.append(f"{na} vs. {nb}")
+    t = _agreement_rows(rows, names, classes, merges)
+    t.meta["radius_px"] = radius
+    t.meta["definition"] = ("agreement fraction = mean of n_both/n_A and n_both/n_B per class on the one-to-one "
+                            "matched intersection (Whitmore et al. section 4)")
+    return t
+
+
+def _agreement_rows(rows: list[dict], names: list[str], classes: tuple[int, ...],
+                    merges: Mapping[str, Sequence[int]]) -> Table:
+    """The agreement table of pairs already compared (:func:`agreement_fractions` each), and its mean row."""
     t = Table()
     t["comparison"] = names
     t["n_matched"] = [r["n_matched"] for r in rows]
@@ -239,9 +249,44 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
                 row[c] = 0.0
                 mask[c] = True
         t.add_row(row, mask={c: mask.get(c, False) for c in t.colnames})
-    t.meta["radius_px"] = radius
-    t.meta["definition"] = ("agreement fraction = mean of n_both/n_A and n_both/n_B per class on the one-to-one "
-                            "matched intersection (Whitmore et al. section 4)")
+    return t
+
+
+def paired_agreement_table(labels: Mapping[str, np.ndarray], *, classes: tuple[int, ...] = CLASSES,
+                           merges: Mapping[str, Sequence[int]] | None = None) -> Table:
+    """The agreement table (as :func:`agreement_table`'s) of catalogues already paired object by object.
+
+    For tables without positions (a classified cutout list, its labels, the volunteers' consensus of the same
+    cutouts, paired row by row or by file): each array holds one catalogue's classes of the same objects, in one
+    order, 0 where it gives none; each pair is compared on the objects both classify.
+
+    Parameters
+    ----------
+    labels
+        Catalogue name -> classes, aligned (the i-th entry of every array is one object).
+    classes, merges
+        As :func:`agreement_table`.
+
+    Examples
+    --------
+    >>> t = paired_agreement_table({"model": np.array([1, 1, 2, 2]), "experts": np.array([1, 2, 2, 2]),
+    ...                             "volunteers": np.array([1, 1, 2, 0])}, classes=(1, 2))
+    >>> t["comparison"].tolist()[:3], t["n_matched"].tolist()
+    (['model vs. experts', 'model vs. volunteers', 'experts vs. volunteers'], [4, 3, 3, 10])
+    >>> round(float(t["class_1"][0]), 3), "class_1_2" in t.colnames
+    (0.75, False)
+    """
+    if len(labels) < 2:
+        raise StarclassError("paired_agreement_table needs at least two catalogues")
+    classes = tuple(int(k) for k in classes)
+    merges = agreement_merges(classes, merges)
+    rows, names = [], []
+    for na, nb in itertools.combinations(labels, 2):
+        rows.append(agreement_fractions(np.asarray(labels[na], int), np.asarray(labels[nb], int), classes, merges))
+        names.append(f"{na} vs. {nb}")
+    t = _agreement_rows(rows, names, classes, merges)
+    t.meta["definition"] = ("agreement fraction = mean of n_both/n_A and n_both/n_B per class on the objects both "
+                            "classify, paired as scored (row by row or by file)")
     return t
 
 

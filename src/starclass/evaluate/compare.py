@@ -38,6 +38,7 @@ from starclass.evaluate.agreement import (
     agreement_vs,
     human_baselines,
     human_columns,
+    paired_agreement_table,
     symmetric_confusion,
 )
 from starclass.evaluate.groups import GroupFigures, group_table, interval_notes, object_noun, set_interval_notes
@@ -3109,6 +3110,33 @@ def model_of(t: Table, column: str) -> str:
     return recorded if recorded else ";".join(_recorded_models(t))
 
 
+def aligned_labels(cats: Mapping[str, Table], cols: Mapping[str, str],
+                   pairs: Mapping[str, tuple[np.ndarray, np.ndarray]], task: EvalTask,
+                   pred_name: str) -> dict[str, np.ndarray]:
+    """Each catalogue's classes of the prediction's rows, as its comparison paired them (0 where unpaired).
+
+    The input of :func:`starclass.evaluate.agreement.paired_agreement_table` for tables without positions.
+
+    Examples
+    --------
+    >>> p = Table({"class_pred": [1, 2, 2]})
+    >>> r = Table({"class_ref": [2, 1]})
+    >>> got = aligned_labels({"prediction": p, "truth": r}, {"prediction": "class_pred", "truth": "class_ref"},
+    ...                      {"truth": (np.array([0, 2]), np.array([1, 0]))}, EvalTask.from_classes((1, 2)),
+    ...                      "prediction")
+    >>> {k: v.tolist() for k, v in got.items()}
+    {'prediction': [1, 2, 2], 'truth': [1, 0, 2]}
+    """
+    n = len(cats[pred_name])
+    out = {pred_name: np.asarray(task_labels(cats[pred_name], cols[pred_name], task, pred_name, note=False), int)}
+    for name, (ia, ib) in pairs.items():
+        lab = np.asarray(task_labels(cats[name], cols[name], task, name, note=False), int)
+        arr = np.zeros(n, dtype=int)
+        arr[np.asarray(ia, dtype=np.int64)] = lab[np.asarray(ib, dtype=np.int64)]
+        out[name] = arr
+    return out
+
+
 def common_rows(cats: Mapping[str, Table], cols: Mapping[str, str], pairs: Mapping[str, tuple[np.ndarray, np.ndarray]],
                 task: EvalTask, pred_name: str) -> dict[str, np.ndarray]:
     """Each catalogue's rows of the objects that every catalogue classifies, aligned.
@@ -4016,13 +4044,26 @@ def evaluate_catalogs(pred: Table | str | Path, references: ReferencesLike | Non
         how = "; ".join(f"{c.ref_name}: {c.paired_by}" for c in comparisons)
         ev.common_note = (f"the {counted(n_common, 'object')} that every catalogue "
                           f"({', '.join(map(ev.shown, cats))}) classifies, paired as scored ({how})")
+    # the catalogue compared with itself is not another catalogue to agree with
+    usable = {n: t for n, t in cats.items() if not (has_self and n == own) and has_positions(t)}
+    if len(usable) >= 2:
+        # any task's, on its own classes: people disagreeing is no PHANGS matter (a binary m31 field's truth and
+        # people got no table until 2026-12-07); PHANGS's merged 1+2 only for the PHANGS scheme (a four-class task
+        # of its own names has no such merge)
+        try:
+            ev.agreement_table = agreement_table(usable, radius, class_cols=cols, classes=tuple(etask.classes),
+                                                 merges=None if etask.phangs_like else {})
+        except StarclassError as exc:
+            ev.agreement_table_note = str(exc)
+    elif len(pairs_of) >= 2 and not has_positions(cats[pred_name]):
+        # a classified cutout list and two references of its cutouts (its labels, -r a volunteers' list paired by
+        # file): the objects as each comparison paired them, for there are no positions to match
+        try:
+            ev.agreement_table = paired_agreement_table(
+                aligned_labels(cats, cols, pairs_of, etask, pred_name), classes=tuple(etask.classes),
+                merges=None if etask.phangs_like else {})
+        except StarclassError as exc:
+            ev.agreement_table_note = str(exc)
     if etask.phangs_like:
-        # the catalogue compared with itself is not another catalogue to agree with
-        usable = {n: t for n, t in cats.items() if not (has_self and n == own) and has_positions(t)}
-        if len(usable) >= 2:
-            try:
-                ev.agreement_table = agreement_table(usable, radius, class_cols=cols)
-            except StarclassError as exc:
-                ev.agreement_table_note = str(exc)
         ev.humans = _human_baselines(cats)
     return ev

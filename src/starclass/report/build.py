@@ -483,15 +483,22 @@ def _agreement_section(c: Comparison, task: EvalTask | None = None) -> Section:
 def _table1_section(ev: Evaluation, radius: float) -> Section | None:
     if ev.agreement_table is None and ev.agreement_table_note is None:
         return None
-    s = Section("Agreement fractions (PHANGS Table 1)", key="table1")
+    # a task of its own (binary m31, five-class galaxy-cluster experts) gets the table too: named as the paper's
+    # only for the PHANGS scheme, its bars named by the task's classes
+    phangs = ev.task is not None and ev.task.phangs_like
+    s = Section("Agreement fractions (PHANGS Table 1)" if phangs else "Agreement fractions between the catalogues",
+                key="table1")
     if ev.agreement_table is None:
         s.note(ev.agreement_table_note)
         return s
+    # a cutout list's table pairs the cutouts as scored (paired_agreement_table): no radius was used
+    paired = ("radius_px" not in ev.agreement_table.meta and "Objects paired as scored (row by row or by file)"
+              or f"One-to-one matches within {radius} px")
     s.table("agreement_table", ev.agreement_table,
-            f"One-to-one matches within {radius} px; agreement = mean of the two directions; "
+            f"{paired}; agreement = mean of the two directions; "
             "_err = standard deviation / sqrt(N) of the values above.")
-    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class",
-                                                    dict(zip("1234", phangs_ticks(ev.task)))), "")
+    names = dict(zip("1234", phangs_ticks(ev.task))) if phangs or ev.task is None else figure_names(ev.task)
+    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class", names), "")
     return s
 
 

@@ -290,7 +290,12 @@ def to_common_grid(image: np.ndarray, wcs_in: WCS, wcs_out: WCS, shape: tuple[in
             np.allclose(wcs_in.wcs.crpix, wcs_out.wcs.crpix) and np.allclose(wcs_in.wcs.crval, wcs_out.wcs.crval)
         if same:
             return np.asarray(image, np.float32)
-        out, _ = reproject_adaptive((image, wcs_in), wcs_out, shape_out=shape, conserve_flux=True)
+        # both grids span the same field: reproject's default 'strict' boundary made every output pixel whose
+        # kernel reached past the detector's edge NaN, then 0 here, a frame of two zero-count rows and columns round
+        # every X-ray cutout simulated at a --size other than 168 (the network saw it as well as the gallery);
+        # 'ignore' leaves the samples beyond the edge out of the pixel's weights (the total kept to 1e-4)
+        out, _ = reproject_adaptive((image, wcs_in), wcs_out, shape_out=shape, conserve_flux=True,
+                                    boundary_mode="ignore")
     else:
         ratio = scale_out / scale_in
         src = gaussian_filter(np.asarray(image, float), 0.42 * ratio) if ratio > 1 else image
