@@ -717,11 +717,20 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     files_option = "" if one == "file" or one.lower().startswith("file_") else f" --file-column {shlex.quote(one)}"
     # --resume-from takes the model's own task (and label map): no --task to get wrong. With the cutouts labelled
     # so far beside the export, as suggest's line gives it: on one round's 10 PAndAS labels alone (9 clusters, 1
-    # galaxy) a 2-epoch fine-tune called all 175 test cutouts clusters, 0.566 where it gave 0.783 with them
+    # galaxy) a 2-epoch fine-tune called all 175 test cutouts clusters, 0.566 where it gave 0.783 with them.
+    # The model the list was classified with (its meta 'model', of this task) is named: the line said MODEL even
+    # then, as the field export did until 2026-12-07
+    from starclass.inspect.schemes import task_scheme_name
+    from starclass.io.paths import short_path
+
+    found, why = _list_model(stamps, task_scheme_name(cfg.name))
+    model = "MODEL" if found is None else short_path(found)
+    shown = shlex.quote(model)
     echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with these labels and the cutouts labelled "
-         "so far (SO_FAR.csv: the cutouts MODEL was trained on and earlier rounds'; on a round's labels alone a "
-         f"fine-tune can forget what MODEL learnt): starclass train --stamps SO_FAR.csv --stamps "
-         f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o {shlex.quote(new_model_name())}")
+         f"so far (SO_FAR.csv: the cutouts {shown} was trained on and earlier rounds'; on a round's labels alone a "
+         f"fine-tune can forget what {shown} learnt): starclass train --stamps SO_FAR.csv --stamps "
+         f"{shlex.quote(str(export))}{files_option} --resume-from {shown} -o {shlex.quote(new_model_name(model))}"
+         f"{f' (MODEL: {why[2:]}' if why else ''}")
     if task_file is not None:
         from starclass.learn.config import save_config
 
