@@ -86,3 +86,18 @@ def test_a_field_a_preset_reads_is_given_that_preset(tmp_path):
     assert train[train.index("--task") + 1] == "TASK", train
     assert said.startswith(" (TASK: no packaged task reads bands g, i alone; write a task file with 'extends: "
                            "legus4-compact' and 'bands: [g, i]'"), said
+
+
+def test_simulates_task_placeholder_says_what_to_write(tmp_path):
+    """simulate --bands of no compact preset said '--task TASK' and nothing on what it stands for; it says the task
+    file now, extending the compact preset of the field's task, and that file loads with the field's bands."""
+    from starclass.cli.simulate_cmd import next_after_field
+    from starclass.learn.config import load_config
+
+    line = next_after_field(Path("f"), ["f336w", "f555w", "f814w"], "legus4")
+    assert "'starclass train --task TASK -m f" in line, line
+    m = re.search(r"TASK: no packaged task reads bands f336w, f555w, f814w alone; write a task file with "
+                  r"'(extends: legus4-compact)' and '(bands: \[f336w, f555w, f814w\])'", line)
+    assert m, line
+    (tmp_path / "mine.yaml").write_text(f"{m.group(1)}\n{m.group(2)}\n")
+    assert load_config(tmp_path / "mine.yaml").bands == ["f336w", "f555w", "f814w"]
