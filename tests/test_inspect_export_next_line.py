@@ -47,8 +47,12 @@ def test_the_export_says_how_to_train_on_it(tmp_path, monkeypatch):
     assert len(line) == 1, res.output
     commands = [shlex.split(c) for c in re.findall(r"'(starclass [^']*)'|\"(starclass [^\"]*)\"", line[0])
                 for c in c if c]
-    assert commands[0] == ["starclass", "train", "--task", "legus4-compact", "--mosaics", "my field", "--catalog",
+    # the demo field's f336w, f555w, f814w: no packaged task reads them (legus4-compact until 2026-12-07, refused by
+    # train as printed; tests/test_export_first_train_task.py), so TASK and the task file to write
+    assert commands[0] == ["starclass", "train", "--task", "TASK", "--mosaics", "my field", "--catalog",
                            "labels.ecsv", "-o", "model"], commands
+    assert ("TASK: no packaged task reads bands f336w, f555w, f814w alone; write a task file with 'extends: "
+            "legus4-compact' and 'bands: [f336w, f555w, f814w]'") in line[0], line[0]
     # since 2026-12-07 (late) suggest's fine-tune too: the fields MODEL was trained on beside the export
     assert commands[1][:10] == ["starclass", "train", "--mosaics", "SO_FAR_DIR", "--catalog", "SO_FAR.ecsv",
                                 "--mosaics", "my field", "--catalog", "labels.ecsv"], commands

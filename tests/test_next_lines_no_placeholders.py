@@ -33,7 +33,8 @@ def test_a_field_exports_first_train_names_a_model_not_there(tmp_path, monkeypat
     for earlier in ("model", "MODEL"):  # a first round's model, and one the old line's placeholder wrote
         (tmp_path / earlier).mkdir()
     out = Table({"id": [1, 2], "n_labels": [1, 1]}, meta={"label_scheme": "phangs"})
-    train = _quoted(_field_export_next(out, Path("my field"), Path("labels.ecsv")))[0]
+    hst = ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    train = _quoted(_field_export_next(out, Path("my field"), Path("labels.ecsv"), bands=hst))[0]
     # old code: '-o MODEL', a placeholder (here a model already there)
     assert train == ["starclass", "train", "--task", "legus4-compact", "--mosaics", "my field", "--catalog",
                      "labels.ecsv", "-o", "model_1"], train

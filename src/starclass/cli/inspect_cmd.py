@@ -125,7 +125,8 @@ def _report_export(out, path: Path, noun: str = "candidate") -> None:
              + ", ".join(f"{col} = {name}" for col, name in people.items()))
 
 
-def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None = None) -> str | None:
+def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None = None,
+                       bands: Sequence[str] | None = None) -> str | None:
     """The line after a field's ``--export`` of PHANGS classes: how to train on them, or fine-tune on them.
 
     A walk of the docs (2026-12-07) exported its first labels and was told the counts and that one person has no
@@ -149,6 +150,10 @@ def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None
         The data folder (the mosaics) and the file written, as given.
     catalogue
         The catalogue served (a relative model path it records is looked for beside it too).
+    bands
+        The mosaics' bands (:func:`_field_bands`), which choose the first train's task
+        (:func:`starclass.cli.next_steps.first_train_task`): until 2026-12-07 it was legus4-compact whatever they
+        were, refused on inspect's own demo field (f336w, f555w, f814w). None: not known, said in words.
 
     Returns
     -------
@@ -158,7 +163,8 @@ def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None
     --------
     >>> from astropy.table import Table
     >>> t = Table({"id": [1, 2], "n_labels": [1, 0]}, meta={"label_scheme": "phangs"})
-    >>> print(_field_export_next(t, Path("obs"), Path("labels.ecsv")))  # doctest: +NORMALIZE_WHITESPACE
+    >>> hst = ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    >>> print(_field_export_next(t, Path("obs"), Path("labels.ecsv"), bands=hst))  # doctest: +NORMALIZE_WHITESPACE
     next: train a model on these labels with 'starclass train --task legus4-compact --mosaics obs --catalog
     labels.ecsv -o model' (the compact CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or
     fine-tune one on them with 'starclass train --mosaics SO_FAR_DIR --catalog SO_FAR.ecsv --mosaics obs --catalog
@@ -166,26 +172,62 @@ def _field_export_next(out, data_dir: Path, export: Path, catalogue: Path | None
     its labelled catalogue, one --mosaics/--catalog pair for each field ('starclass info MODEL'); on the labels
     of one round alone a fine-tune can forget what MODEL learnt)
     >>> t.meta["label_scheme"] = "m31-check"
-    >>> _field_export_next(t, Path("obs"), Path("labels.ecsv")) is None
+    >>> _field_export_next(t, Path("obs"), Path("labels.ecsv"), bands=hst) is None
     True
     """
     if out.meta.get("label_scheme", "phangs") != "phangs" or not len(out):
         return None
     if "n_labels" in out.colnames and not (out["n_labels"] > 0).any():
         return None  # --include-unlabelled before any label: nothing to train on
-    from starclass.cli.next_steps import catalogue_model, fine_tune_words
+    from starclass.cli.next_steps import catalogue_model, fine_tune_words, first_train_task
+    from starclass.inspect.schemes import PHANGS
 
     d, e = shell_word(str(data_dir)), shell_word(str(export))
     # a name not there yet (next_steps.free_name), as simulate's and cutouts' first trains: '-o MODEL' was a
     # placeholder to edit before the line ran, and a second export's line named the model the first had written
-    train = shown_command(f"starclass train --task legus4-compact --mosaics {d} --catalog {e} "
+    # PHANGS classes 1-4 (the scheme exported here), of the mosaics' bands
+    task, task_said = first_train_task(bands, "legus4-compact", classes=[v.value for v in PHANGS.values])
+    train = shown_command(f"starclass train --task {task} --mosaics {d} --catalog {e} "
                           f"-o {shell_word(free_name('model'))}")
     # suggest's line builds the same command (one function): until 2026-12-07 the two proposed two fine-tunes,
     # both on this field's labels alone, which can forget what MODEL learnt
     model, why = catalogue_model(out, catalogue if catalogue is not None else Path(export))
     tune, said = fine_tune_words(d, str(export), model, data_dir, why)
-    return (f"next: train a model on these labels with {train} (the compact CNN, a first try on a CPU; legus4 is "
-            f"StarcNet, docs/training.md), or fine-tune one on them with {shown_command(tune)}{said}")
+    return (f"next: train a model on these labels with {train} ({task_said + '; ' if task_said else ''}the compact "
+            f"CNN, a first try on a CPU; legus4 is StarcNet, docs/training.md), or fine-tune one on them with "
+            f"{shown_command(tune)}{said}")
+
+
+def _field_bands(data_dir: Path, skip: set[Path] = frozenset()) -> list[str] | None:
+    """The bands of a data folder's mosaics (filter keyword, else file name); None where none can be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.datasets.labelling import make_demo_field
+    >>> _field_bands(make_demo_field(tempfile.mkdtemp(), n=3, size=100).folder)
+    ['f336w', 'f555w', 'f814w']
+    """
+    from astropy.io import fits
+
+    from starclass.inspect.field import mosaic_files
+    from starclass.io.mosaic import band_of
+
+    try:
+        files = mosaic_files(data_dir, skip)
+    except (StarclassError, OSError):
+        return None  # an export needs no mosaics (a catalogue and the database copied to a laptop)
+    bands = []
+    for p in files:
+        try:
+            header = fits.getheader(p)
+        except (OSError, ValueError):
+            header = None
+        band = band_of(p, header)
+        if band is None:
+            return None
+        bands.append(band)
+    return bands or None
 
 
 def _report_export_counts(out, path: Path, noun: str = "candidate") -> None:
@@ -675,11 +717,20 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
     files_option = "" if one == "file" or one.lower().startswith("file_") else f" --file-column {shlex.quote(one)}"
     # --resume-from takes the model's own task (and label map): no --task to get wrong. With the cutouts labelled
     # so far beside the export, as suggest's line gives it: on one round's 10 PAndAS labels alone (9 clusters, 1
-    # galaxy) a 2-epoch fine-tune called all 175 test cutouts clusters, 0.566 where it gave 0.783 with them
+    # galaxy) a 2-epoch fine-tune called all 175 test cutouts clusters, 0.566 where it gave 0.783 with them.
+    # The model the list was classified with (its meta 'model', of this task) is named: the line said MODEL even
+    # then, as the field export did until 2026-12-07
+    from starclass.inspect.schemes import task_scheme_name
+    from starclass.io.paths import short_path
+
+    found, why = _list_model(stamps, task_scheme_name(cfg.name))
+    model = "MODEL" if found is None else short_path(found)
+    shown = shlex.quote(model)
     echo(f"{_export_files_note(out, resolved(export).parent)}; fine-tune with these labels and the cutouts labelled "
-         "so far (SO_FAR.csv: the cutouts MODEL was trained on and earlier rounds'; on a round's labels alone a "
-         f"fine-tune can forget what MODEL learnt): starclass train --stamps SO_FAR.csv --stamps "
-         f"{shlex.quote(str(export))}{files_option} --resume-from MODEL -o {shlex.quote(new_model_name())}")
+         f"so far (SO_FAR.csv: the cutouts {shown} was trained on and earlier rounds'; on a round's labels alone a "
+         f"fine-tune can forget what {shown} learnt): starclass train --stamps SO_FAR.csv --stamps "
+         f"{shlex.quote(str(export))}{files_option} --resume-from {shown} -o {shlex.quote(new_model_name(model))}"
+         f"{f' (MODEL: {why[2:]}' if why else ''}")
     if task_file is not None:
         from starclass.learn.config import save_config
 
@@ -1200,9 +1251,9 @@ def inspect_command(
             # labels of another field under the same --dataset would be written as this one's; only
             # when a field is recorded: an export needs no mosaics (a catalogue and the database
             # copied to a laptop were refused "no FITS mosaics" once the field check came in)
+            pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
+            skip = {resolved(p) for p in (cat_path, pred_path) if p is not None}  # as load_field
             if dbm.dataset_field(engine, dataset) is not None:
-                pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
-                skip = {resolved(p) for p in (cat_path, pred_path) if p is not None}  # as load_field
                 try:
                     key = mosaic_key(mosaic_files(data_dir, skip))
                 except StarclassError:
@@ -1212,7 +1263,7 @@ def inspect_command(
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)
-            if said := _field_export_next(out, data_dir, export, cat_path):
+            if said := _field_export_next(out, data_dir, export, cat_path, _field_bands(data_dir, skip)):
                 echo(said)
             return
 

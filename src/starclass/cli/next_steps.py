@@ -369,3 +369,81 @@ def other_field_words(used: str | None, how: str) -> str:
     seen = "trained" if how == "trained" else f"{how} or trained"
     return (f"{OTHER_DIR}: the mosaics folder of a field it was not {seen} on{f', not {used}' if used else ''}; "
             "scored there, its figures would be in-sample")
+
+
+def quick_task(bands: Sequence[str], classes: Sequence[int] | None = None) -> str | None:
+    """The first compact task preset (quick on a CPU) of exactly these bands (and ``classes``), or None.
+
+    One rule for the first trains ``simulate`` and ``inspect --export`` propose: ``inspect``'s said
+    ``train --task legus4-compact`` whatever the field's bands, which train refused on its own demo field
+    (f336w, f555w, f814w: "bands f275w, f438w missing from the mosaics").
+
+    Parameters
+    ----------
+    bands
+        The field's bands (case is not told apart).
+    classes
+        The labels' classes, where the preset's must be the same (a PHANGS export's 1-4); None: any.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> quick_task(["g", "i"]), quick_task(["f275w", "f336w", "f438w", "f555w", "f814w"]), quick_task(["u"])
+    ('m31-binary-compact', 'legus4-compact', None)
+    >>> quick_task(["g", "i"], classes=[1, 2, 3, 4]) is None, quick_task(["b", "g", "r"])
+    (True, 'open-globular-compact')
+    """
+    from starclass.learn.config import PRESETS, get_preset
+
+    # as a set: train reads the mosaics by band, in any order (a folder lists open-globular's r, g, b as b, g, r)
+    want = sorted({b.lower() for b in bands})
+    for name in PRESETS:
+        cfg = get_preset(name)
+        if (name.endswith("-compact") and sorted({b.lower() for b in cfg.bands}) == want
+                and (classes is None or list(cfg.classes) == list(classes))):
+            return name
+    return None
+
+
+def first_train_task(bands: Sequence[str] | None, base: str | None = None,
+                     classes: Sequence[int] | None = None) -> tuple[str, str]:
+    """The ``--task`` of a first train on a field of ``bands``, and words for it where it is a placeholder.
+
+    Parameters
+    ----------
+    bands
+        The field's bands; None where they are not known (no mosaics read).
+    base
+        The preset a task file would extend where none fits (``inspect``'s PHANGS labels: legus4-compact);
+        None: ``<preset>``, to choose.
+    classes
+        As :func:`quick_task`.
+
+    Returns
+    -------
+    tuple of str
+        The task (:func:`quick_task`'s, else ``TASK``), and ``""`` or words that say what TASK is.
+
+    Examples
+    --------
+    >>> first_train_task(["g", "i"])
+    ('m31-binary-compact', '')
+    >>> print(first_train_task(["f336w", "f555w", "f814w"], "legus4-compact")[1])  # doctest: +NORMALIZE_WHITESPACE
+    TASK: no packaged task reads bands f336w, f555w, f814w alone; write a task file with 'extends: legus4-compact'
+    and 'bands: [f336w, f555w, f814w]' and give its path
+    """
+    from starclass.learn.config import task_file_with
+
+    if bands is None:
+        return "TASK", ("TASK: a compact task preset of the field's bands, e.g. legus4-compact for f275w, f336w, "
+                        "f438w, f555w, f814w ('starclass train --help' lists them); no mosaics were read here to "
+                        "choose one by")
+    if name := quick_task(bands, classes):
+        return name, ""
+    listed = ", ".join(bands)
+    entries = "'bands: [" + listed + "]'"
+    return "TASK", (f"TASK: no packaged task reads bands {listed} alone; write {task_file_with(base, entries)} "
+                    "and give its path")

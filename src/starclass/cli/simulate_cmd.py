@@ -280,10 +280,10 @@ def simulate_cmd(
     # a field ended with its file list and nothing on what to run on it (found walking docs/uncertainty.md)
     # with a task quick on a CPU: without --task, train takes legus4 (StarcNet, minutes an epoch on a CPU)
     # shown_command: in double quotes where a path is quoted ('my field'), so that each command copies whole
-    echo(next_after_field(outdir, cfg.bands))
+    echo(next_after_field(outdir, cfg.bands, cfg.task))
 
 
-def next_after_field(outdir: Path, bands: Sequence[str]) -> str:
+def next_after_field(outdir: Path, bands: Sequence[str], task: str | None = None) -> str:
     """The 'next:' line after a field is simulated: detect its candidates, or train on its truth.
 
     Its outputs are names not taken here (:func:`starclass.cli.next_steps.free_name`): walking docs/training.md's
@@ -297,12 +297,30 @@ def next_after_field(outdir: Path, bands: Sequence[str]) -> str:
     next: find the candidates with 'starclass detect f -o candidates.ecsv'; truth.ecsv holds the classes to train on
     ('starclass train --task legus4-compact -m f -c f/truth.ecsv -o model')
     """
-    from starclass.cli.next_steps import free_name
+    from starclass.cli.next_steps import first_train_task, free_name
 
     detect = shown_command(f"starclass detect {shell_word(outdir)} -o {shell_word(free_name('candidates', '.ecsv'))}")
-    train = shown_command(f"starclass train --task {_quick_task(bands)} -m {shell_word(outdir)} -c "
+    # bands no compact preset reads (simulate --bands) said 'TASK' and nothing on what it stands for
+    task, said = first_train_task(bands, _compact_of(task))
+    train = shown_command(f"starclass train --task {task} -m {shell_word(outdir)} -c "
                           f"{shell_word(outdir / 'truth.ecsv')} -o {shell_word(free_name('model'))}")
-    return f"next: find the candidates with {detect}; truth.ecsv holds the classes to train on ({train})"
+    return (f"next: find the candidates with {detect}; truth.ecsv holds the classes to train on "
+            f"({train}{'; ' + said if said else ''})")
+
+
+def _compact_of(task: str | None) -> str | None:
+    """The compact preset of a field's task (``SimConfig.task``), for the task file a ``TASK`` line offers to extend.
+
+    Examples
+    --------
+    >>> _compact_of("legus4"), _compact_of("m31-binary"), _compact_of(None)
+    ('legus4-compact', 'm31-binary-compact', None)
+    """
+    from starclass.learn.config import PRESETS
+
+    if task is None:
+        return None
+    return f"{task}-compact" if f"{task}-compact" in PRESETS.names() else task
 
 
 def _how_many(n: int | None, size: int | None) -> str:
@@ -383,7 +401,7 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
     own = [f"{cfg.galaxy}-*", PLAN_NAME]
     with atomic_dir(outdir, overwrite=overwrite, own=own) as tmpdir:
         written = simulate_survey(cfg, tmpdir, n, progress=progress, overwrite=True)  # a fresh staged folder
-    from starclass.cli.next_steps import free_name
+    from starclass.cli.next_steps import first_train_task, free_name
 
     first = outdir / next(iter(written))
     model, run = shell_word(free_name("model")), shell_word(free_name("run"))  # as printed, not refused as existing
@@ -395,27 +413,12 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
          f"-o {run}, once the next line has trained {model})")
     # the plan asked for a MODEL and nothing said where one comes from (found walking docs/survey.md): the
     # fields carry their truth, so one of them trains it
-    train = shown_command(f"starclass train --task {_quick_task(cfg.bands)} -m {shell_word(first)} "
+    task, said = first_train_task(cfg.bands, _compact_of(cfg.task))
+    train = shown_command(f"starclass train --task {task} -m {shell_word(first)} "
                           f"-c {shell_word(first / 'truth.ecsv')} -o {model}")
     survey = shown_command(f"starclass survey {shell_word(outdir / PLAN_NAME)} --model {model} -o {run}")
-    echo(f"next: train a model on one field with {train}, then survey them all with {survey}")
-
-
-def _quick_task(bands: list[str] | tuple[str, ...]) -> str:
-    """The first compact task preset (quick on a CPU) of exactly these bands, or ``TASK`` where none is.
-
-    Examples
-    --------
-    >>> _quick_task(["g", "i"]), _quick_task(["f275w", "f336w", "f438w", "f555w", "f814w"]), _quick_task(["u"])
-    ('m31-binary-compact', 'legus4-compact', 'TASK')
-    """
-    from starclass.learn.config import PRESETS, get_preset
-
-    want = [b.lower() for b in bands]
-    for name in PRESETS:
-        if name.endswith("-compact") and [b.lower() for b in get_preset(name).bands] == want:
-            return name
-    return "TASK"
+    echo(f"next: train a model on one field with {train}{f' ({said})' if said else ''}, then survey them all "
+         f"with {survey}")
 
 
 def train_command(task: str, labels: Path, size: int | None, options: str = "") -> str:
