@@ -169,6 +169,13 @@ def test_a_weight_map_replaced_between_two_runs_redoes_its_field_s_tiles_saying_
         new[:, :100] = 0.0
         fits.PrimaryHDU(new).writeto(tmp_path / "new_wht.fits")
         os.replace(tmp_path / "new_wht.fits", wht)
+        # without --overwrite the complete folder is refused: it said only "the plan's inputs, model or settings
+        # have changed since", the file left for the --overwrite rerun's note to name
+        r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress"])
+        text = " ".join(r.output.split())
+        assert r.exit_code == 2, r.output
+        assert "for 12 of its 24 tiles the plan's inputs, model or settings have changed" in text, r.output
+        assert f"(field 'w': {os.path.realpath(wht)} changed since 12 of its tiles were made)" in text, r.output
         r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress", "--overwrite"])
         assert r.exit_code == 0, r.output
         s = summary()

@@ -1844,8 +1844,9 @@ def _tile_names(paths: list[Path], outdir: Path, most: int = 5) -> str:
     return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
-def _replaced_lines(jobs: list[TileJob], states: list[str]) -> list[str]:
-    """One line per field with tiles read with another version of a weight map than today's (state ``inputs``).
+def _replaced_inputs(jobs: list[TileJob], states: list[str]) -> list[tuple[str, str, int]]:
+    """Per field with tiles read with another version of a weight map than today's (state ``inputs``): its name,
+    the changed file(s) (``"a weight map"`` where no tile file says which) and how many of its tiles.
 
     A weight map in a file of its own replaced between two runs: its tiles kept their digest (it does not hold
     the file), so the rerun reused them without a word before their files recorded the stamps.
@@ -1858,7 +1859,7 @@ def _replaced_lines(jobs: list[TileJob], states: list[str]) -> list[str]:
     for j, st in zip(jobs, states):
         if st == "inputs":
             by_field.setdefault(j.field, []).append(j)
-    lines = []
+    out = []
     for name, js in by_field.items():
         files: list[str] = []
         for j in js:
@@ -1866,16 +1867,25 @@ def _replaced_lines(jobs: list[TileJob], states: list[str]) -> list[str]:
                 files += changed_recorded(pq.read_schema(j.output).metadata or {}, j.recorded)
             except (OSError, ValueError):
                 continue
-        files = list(dict.fromkeys(files))
-        n = len(js)
-        lines.append(f"note: field {name!r}: {', '.join(files) or 'a weight map'} changed since {n} of its tiles "
-                     f"{'was' if n == 1 else 'were'} made: {'it is' if n == 1 else 'they are'} run again on the file "
-                     "as it is now")
-    return lines
+        out.append((name, ", ".join(dict.fromkeys(files)) or "a weight map", len(js)))
+    return out
+
+
+def _replaced_lines(replaced: list[tuple[str, str, int]]) -> list[str]:
+    """One note per field of :func:`_replaced_inputs`, for a run that redoes its tiles.
+
+    Examples
+    --------
+    >>> _replaced_lines([("w", "/d/f_i_wht.fits", 1)])[0].split(": ", 2)[2]
+    '/d/f_i_wht.fits changed since 1 of its tiles was made: it is run again on the file as it is now'
+    """
+    return [f"note: field {name!r}: {files} changed since {n} of its tiles {'was' if n == 1 else 'were'} made: "
+            f"{'it is' if n == 1 else 'they are'} run again on the file as it is now" for name, files, n in replaced]
 
 
 def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0, *,
-                  damaged: Collection[Path] = (), missing: Collection[Path] = ()) -> None:
+                  damaged: Collection[Path] = (), missing: Collection[Path] = (),
+                  replaced: Collection[tuple[str, str, int]] = ()) -> None:
     from starclass.io.atomic import foreign_entries
     from starclass.io.paths import check_folder_writable
 
@@ -1894,8 +1904,12 @@ def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int =
             # settings, where --overwrite reruns every tile whose inputs or settings changed; a damaged or
             # deleted tile file was said to be one of those too
             n_changed = n_todo - len(damaged) - len(missing)
+            # the files a rerun's note names (a replaced weight map): the refusal said only "inputs, model or
+            # settings", and the user had to pass --overwrite to learn which file had changed
+            named = "; ".join(f"field {name!r}: {files} changed since {n} of its tiles {'was' if n == 1 else 'were'} "
+                              "made" for name, files, n in replaced)
             parts = ([f"for {n_changed} of its {counted(n_tiles, 'tile')} the plan's inputs, model or settings have "
-                      "changed since"] if n_changed else [])
+                      f"changed since{f' ({named})' if named else ''}"] if n_changed else [])
             if damaged:
                 parts.append(f"{counted(len(damaged), 'tile file')} of its {n_tiles} cannot be read (damaged or "
                              f"truncated: {_tile_names(list(damaged), outdir)})")
@@ -2559,7 +2573,9 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                 states[k] = "damaged"
     todo = [j for j, st in zip(prepared.jobs, states) if st != "done"]
     why = {st: [Path(j.output) for j, s2 in zip(prepared.jobs, states) if s2 == st] for st in ("damaged", "missing")}
-    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs), damaged=why["damaged"], missing=why["missing"])
+    replaced = _replaced_inputs(prepared.jobs, states)
+    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs), damaged=why["damaged"], missing=why["missing"],
+                  replaced=replaced)
     skipped = len(prepared.jobs) - len(todo)
     echo(f"survey: {tiles_words([i.shape for i in prepared.fields], len(prepared.jobs), plan.tile_size)} "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
@@ -2568,7 +2584,7 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         echo(f"note: {counted(len(why['damaged']), 'tile file')} in {outdir / 'tiles'} cannot be read (damaged or "
              f"truncated: {_tile_names(why['damaged'], outdir)}): {'it is' if len(why['damaged']) == 1 else 'they are'}"
              " run again and replaced")
-    for line in _replaced_lines(prepared.jobs, states):
+    for line in _replaced_lines(replaced):
         echo(line)
     for info in prepared.fields:
         for line in info.placed:
