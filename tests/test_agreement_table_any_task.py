@@ -53,9 +53,9 @@ def test_the_report_draws_a_binary_tasks_bars_with_its_class_names(tmp_path, mon
     drawn = []
     bars = report_build.F.fig_agreement_bars
 
-    def recorded(table, title, names=None):
+    def recorded(table, title, names=None, comparisons=None):
         drawn.append((table.colnames, names))
-        return bars(table, title, names)
+        return bars(table, title, names, comparisons)
 
     monkeypatch.setattr(report_build.F, "fig_agreement_bars", recorded)
     page = build_report(pred, refs, tmp_path / "rep", task="galaxy-cluster", n_boot=0, science=False).read_text()

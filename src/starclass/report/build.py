@@ -480,6 +480,38 @@ def _agreement_section(c: Comparison, task: EvalTask | None = None) -> Section:
     return s
 
 
+def agreement_legend(ev: Evaluation) -> dict[str, str]:
+    """The agreement table's comparisons (``A vs. B``, catalogue keys) in the words the page names them by.
+
+    A pair that is one of the evaluation's comparisons reads as its heading (``class_pred vs class_ref in
+    gc_cls``); the catalogue's own reference column (``-r self``, the key ``gc_cls class_ref``) as ``class_ref in
+    gc_cls``; the scored catalogue by its shown name. The legend said the keys, words the page uses nowhere.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> from starclass.evaluate import evaluate_catalogs
+    >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1]})
+    >>> ev = evaluate_catalogs(t, ["self"], task="m31-real", n_boot=0)
+    >>> ev.agreement_table = Table({"comparison": ["prediction vs. prediction class_ref"]})
+    >>> agreement_legend(ev)
+    {'prediction vs. prediction class_ref': 'class_pred vs class_ref in prediction'}
+    """
+    if ev.agreement_table is None:
+        return {}
+    said = {n: ev.shown(n) for n in ev.catalogues}
+    pairs = {}
+    for c in ev.comparisons:
+        pairs[f"{ev.pred_name} vs. {c.ref_name}"] = c.heading()
+        if c.columns is not None:
+            said[c.ref_name] = f"{c.columns[1]} in {c.pred_shown}"
+    out = {}
+    for comp in map(str, ev.agreement_table["comparison"]):
+        a, sep, b = comp.partition(" vs. ")
+        out[comp] = pairs.get(comp) or (f"{said.get(a, a)} vs {said.get(b, b)}" if sep else comp)
+    return out
+
+
 def _table1_section(ev: Evaluation, radius: float) -> Section | None:
     if ev.agreement_table is None and ev.agreement_table_note is None:
         return None
@@ -498,7 +530,8 @@ def _table1_section(ev: Evaluation, radius: float) -> Section | None:
             f"{paired}; agreement = mean of the two directions; "
             "_err = standard deviation / sqrt(N) of the values above.")
     names = dict(zip("1234", phangs_ticks(ev.task))) if phangs or ev.task is None else figure_names(ev.task)
-    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class", names), "")
+    s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class", names,
+                                                    agreement_legend(ev)), "")
     return s
 
 

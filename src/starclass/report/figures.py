@@ -1112,13 +1112,35 @@ def agreement_bar_columns(table: Table) -> list[tuple[str, str]]:
     return [(c, label) for _, c, label in sorted(classes)] + means + merges
 
 
-def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None) -> Figure:
+def wrap_alike(labels: Sequence[str], width: int = 12) -> list[str]:
+    """Tick labels wrapped to ``width`` characters, all alike: where one wraps, each that has a space wraps too.
+
+    ``textwrap.fill`` alone broke "2 non-cluster" onto two lines under a one-line "1 cluster", bars of one chart
+    named at two heights; a label that wraps nowhere (``mean``) stays whole.
+
+    Examples
+    --------
+    >>> wrap_alike(["1 cluster", "2 non-cluster", "mean"])
+    ['1\\ncluster', '2\\nnon-cluster', 'mean']
+    >>> wrap_alike(["1", "2", "mean"])
+    ['1', '2', 'mean']
+    """
+    wrapped = [textwrap.fill(t, width, break_long_words=False, break_on_hyphens=False) for t in labels]
+    if not any("\n" in w for w in wrapped):
+        return wrapped
+    return [w if "\n" in w or " " not in w else w.replace(" ", "\n", 1) for w in wrapped]
+
+
+def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = None,
+                       comparisons: dict[str, str] | None = None) -> Figure:
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style), of any task's classes.
 
     The bars are the table's columns (:func:`agreement_bar_columns`): its classes, ``mean``, and the merged
     classes it has (PHANGS: 1+2; none for a task without them). ``names`` (class or merge -> shown name,
     :func:`shown_name`) names them under their bars, wrapped to the bar group's width; without, the labels alone
-    ("1" ... "4", "1+2").
+    ("1" ... "4", "1+2"). ``comparisons`` (the table's ``comparison`` -> shown words) names the bars in the
+    legend as the page names the catalogues (the table's keys, "gc_cls vs. gc_cls class_ref", were file stems
+    the page says nowhere); without, the table's words.
 
     Examples
     --------
@@ -1142,12 +1164,12 @@ def fig_agreement_bars(table: Table, title: str, names: dict[str, str] | None = 
     # (until 2026-12-07); the metric palette's colours, hatched after its first round as the lines are dashed
     for i, (r, (col, _)) in enumerate(zip(rows, line_styles(len(rows)))):
         vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
-        ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"],
+        ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width,
+               label=(comparisons or {}).get(str(r["comparison"]), str(r["comparison"])),
                color=col, hatch=BAR_HATCHES[(i // len(METRIC_PALETTE)) % len(BAR_HATCHES)], edgecolor="white",
                linewidth=0.5)
     shown = [(names or {}).get(label, label) for _, label in drawn]
-    ax.set_xticks(range(len(cols)), [textwrap.fill(t, 12, break_long_words=False, break_on_hyphens=False)
-                                     for t in shown], fontsize=8 if names else None)
+    ax.set_xticks(range(len(cols)), wrap_alike(shown), fontsize=8 if names else None)
     ax.set_xlabel("class")
     ax.set_ylim(0, 1)
     ax.set_ylabel("agreement fraction")
