@@ -465,6 +465,8 @@ def _shown(value, digits: int = 3) -> str:
     return "-" if np.ma.is_masked(value) else f"{float(value):.{digits}f}"
 
 
+# figures built, not rendered to PNG (conftest's unrendered_figures): it reads the text, tables and summary.json
+@pytest.mark.usefixtures("unrendered_figures")
 @pytest.mark.parametrize("name, mode, suffix, options", CLI_CASES)
 def test_the_command_line_prints_and_writes_the_figures_of_the_library(tmp_path, name, mode, suffix, options):
     from typer.testing import CliRunner
@@ -668,6 +670,9 @@ def _f(v: float, digits: int = 3) -> str:
     return f"{v:.{digits}f}"
 
 
+# its figures are built but not rendered to PNG (conftest's unrendered_figures): it checks the numbers of the text
+# and counts the figure files written, never their pixels; rendering was most of the five-class run
+@pytest.mark.usefixtures("unrendered_figures")
 @pytest.mark.parametrize("kind", ["binary", "five"])
 def test_every_number_evaluate_prints_on_ten_rows_is_sklearns_or_a_hand_count(tmp_path, kind):
     """Each line of ``evaluate --bootstrap 0`` on ten rows, number by number; a line with a number that no rule
