@@ -139,7 +139,7 @@ def test_one_class_predictor_gets_auc_half_and_a_warning():
     t = _catalogue(200, 2, seed=8)
     t["class_pred"] = 1
     t["prob_1"], t["prob_2"] = 0.7, 0.3
-    with pytest.warns(UserWarning, match="puts all 200 paired objects in class 1"):
+    with pytest.warns(UserWarning, match="puts all 200 labelled objects in class 1"):
         c = _self(t, EvalTask.from_classes((1, 2), positive_class=1))
     assert c.curves[0].areas["roc_auc"][0] == pytest.approx(0.5)
     assert c.results[0].accuracy == pytest.approx(np.mean(t["class_ref"] == 1))

@@ -48,7 +48,7 @@ def _said(tmp_path, table, *extra):
 def test_every_row_in_one_class_is_said_of_rows_where_a_column_like_id_repeats(tmp_path, boot):
     said = _said(tmp_path, _two_cutouts_per_object(tmp_path / "c.ecsv", one_class=True), "--bootstrap", boot)
     # named by its file, as the headings name it ("prediction puts all ..." until 2026-12-07)
-    assert "c puts all 24 paired rows in class 1" in said and "prediction" not in said, said
+    assert "c puts all 24 labelled rows in class 1" in said and "prediction" not in said, said
     assert "paired objects" not in said, said
     # the counts after it agree, with or without intervals
     assert "(24 rows)" in said and "(24 objects)" not in said, said
@@ -62,7 +62,7 @@ def test_no_threshold_for_the_purity_is_said_of_rows_where_a_column_like_id_repe
 
 def test_rows_of_objects_named_by_the_group_column_are_rows_in_both_warnings(tmp_path):
     table = _two_cutouts_per_object(tmp_path / "c.ecsv", one_class=True, group="object_id")
-    with pytest.warns(UserWarning, match="puts all 24 paired rows in class 1"):
+    with pytest.warns(UserWarning, match="puts all 24 labelled rows in class 1"):
         ev = evaluate_catalogs(table, task="m31-real", label_column="label", n_boot=0)
     c = ev.comparisons[0]
     assert c.n_objects == 12 and not c.rows_not_objects
@@ -74,5 +74,5 @@ def test_rows_that_are_objects_are_still_called_objects(tmp_path):
     t.remove_column("id")
     t.write(tmp_path / "plain.ecsv")
     said = _said(tmp_path, tmp_path / "plain.ecsv")
-    assert "puts all 24 paired objects in class 1" in said, said
+    assert "puts all 24 labelled objects in class 1" in said, said
     assert "with at least 10 objects selected" in said, said

@@ -19,7 +19,7 @@ runner = CliRunner()
 CASES = {
     "misspelt key": ({"clases": [1, 2]}, ["clases", "did you mean 'classes'?"]),
     "class twice": ({"classes": [1, 2, 2], "class_names": ["a", "b", "c"]},
-                    ["'classes' must be distinct", "[1, 2, 2]"]),
+                    ["'classes' must list each class once", "lists class 2 twice"]),
     "label_map class": ({"label_map": {"cl": 1, "gal": 3}}, ["'label_map' maps to classes not in [1, 2]", "'gal': 3"]),
     "positive_class": ({"positive_class": 3}, ["positive_class=3 not in classes [1, 2]"]),
 }

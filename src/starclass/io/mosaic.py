@@ -1569,6 +1569,9 @@ def unreadable_fits(path: PathLike, exc: BaseException) -> str:
 #: The first bytes of a file compressed with Unix ``compress`` (LZW) and of a zip archive, as astropy tells them.
 _LZW_MAGIC = b"\x1f\x9d"
 _ZIP_MAGIC = b"PK\x03\x04"
+#: The first bytes of every compressed file astropy opens (gzip, bzip2, xz, zip, Unix compress): such a file's
+#: image is mapped from astropy's decompressed copy, never from the file (:func:`read_window`).
+_COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", _ZIP_MAGIC, _LZW_MAGIC)
 
 
 def _astropy_reads_lzw() -> bool:
@@ -2456,6 +2459,12 @@ def read_window(arr: np.ndarray, window: tuple[slice, slice], path: PathLike | N
         first = offset + r0 * arr.strides[0] + c0 * arr.itemsize
         flat = out.reshape(-1).view(np.uint8)
         with open(path, "rb", buffering=0) as fh:
+            if fh.read(max(map(len, _COMPRESSED_MAGIC))).startswith(_COMPRESSED_MAGIC):
+                # a compressed file (toy.fits.zip, .gz): astropy maps its own decompressed copy, not this file, whose
+                # bytes are not the image's (read from it, every window was refused as cut short)
+                out = np.array(arr[window])
+                out.flags.writeable = False
+                return out
             before = _stamp(os.fstat(fh.fileno()))
             if before[0] < size_mapped:
                 raise StarclassError(
