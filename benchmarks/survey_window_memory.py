@@ -69,12 +69,15 @@ def _status() -> dict[str, int]:
     """RssAnon and RssFile of this process (KiB), where /proc says them."""
     out = {}
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("RssAnon", "RssFile"):
-                out[key] = int(value.split()[0])
-    except OSError:
-        pass
+        text = Path("/proc/self/status").read_text()
+    except OSError as exc:
+        # not Linux: said, and the memory columns come out NaN rather than a silent 0 MiB added
+        print(f"survey_window_memory: cannot read /proc/self/status ({exc}); memory figures are NaN", file=sys.stderr)
+        return out
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key in ("RssAnon", "RssFile"):
+            out[key] = int(value.split()[0])
     return out
 
 
@@ -121,10 +124,11 @@ def one_way(folder: Path, way: str, window: int) -> dict[str, float]:
     total = float(sum(np.nansum(a, dtype=np.float64) for a in held))
     seconds = time.perf_counter() - t0
     parts = _status()
-    grew = {k: (parts.get(k, 0) - start.get(k, 0)) / 1024 for k in ("RssAnon", "RssFile")}
+    nan = float("nan")
+    grew = {k: (parts[k] - start[k]) / 1024 if k in parts and k in start else nan for k in ("RssAnon", "RssFile")}
     return {"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "window_anon_mib": grew["RssAnon"], "window_file_mib": grew["RssFile"],
-            "rss_anon_mib": parts.get("RssAnon", -1024) / 1024, "rss_file_mib": parts.get("RssFile", -1024) / 1024,
+            "rss_anon_mib": parts.get("RssAnon", nan) / 1024, "rss_file_mib": parts.get("RssFile", nan) / 1024,
             "seconds": seconds, "sum": total}
 
 
